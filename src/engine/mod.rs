@@ -1,0 +1,256 @@
+//! The analysis engine: text in, findings out. It knows nothing of LSP or the
+//! terminal; the server and the CLI are adapters over `analyze`.
+pub mod facts;
+pub mod lang;
+pub mod position;
+pub mod query;
+pub mod rules;
+pub mod settings;
+pub mod suppress;
+
+use std::{cell::RefCell, ops::Range};
+
+use tree_sitter::{Node, Parser, QueryCursor, QueryPredicateArg, StreamingIterator, Tree};
+
+pub use facts::Facts;
+pub use lang::Lang;
+pub use rules::{catalogue, Rule, Severity};
+pub use settings::{Level, Scope, Settings};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// Byte range of exactly the code that must change.
+    pub range: Range<usize>,
+    pub severity: Severity,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+thread_local! {
+    static PARSERS: RefCell<Vec<(Lang, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parses with a per-thread parser for the grammar, reusing `old` (already
+/// `edit`ed) for an incremental parse.
+pub fn parse(src: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
+    let language = lang.ts_language()?;
+    PARSERS.with(|p| {
+        let mut parsers = p.borrow_mut();
+        let idx = match parsers.iter().position(|(l, _)| *l == lang) {
+            Some(i) => i,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&language).ok()?;
+                parsers.push((lang, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[idx].1.parse(src, old)
+    })
+}
+
+/// Parses and analyses a whole text.
+pub fn analyze_source(src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    if !lang.is_grammar() {
+        return Vec::new();
+    }
+    match parse(src, lang, None) {
+        Some(tree) => analyze(&tree, src, lang, settings),
+        None => Vec::new(),
+    }
+}
+
+/// Cheap test that lets whole files skip parsing: every rule needs the word
+/// "clerk" somewhere (a module specifier, an env var, an API host) unless the
+/// user widened the scope of property rules to every file.
+pub fn may_have_findings(src: &str, settings: &Settings) -> bool {
+    settings.scope == Scope::AllFiles
+        || memchr::memmem::find(src.as_bytes(), b"clerk").is_some()
+        || memchr::memmem::find(src.as_bytes(), b"CLERK").is_some()
+        || memchr::memmem::find(src.as_bytes(), b"Clerk").is_some()
+}
+
+/// Runs every rule for `lang` over a parsed tree.
+pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    let facts = Facts::compute(tree, src, lang);
+    let compiled = query::compiled(lang);
+    let q = &compiled.query;
+    let names = q.capture_names();
+    let rules = catalogue();
+    let mut out: Vec<Finding> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
+    while let Some(m) = matches.next() {
+        let rule = &rules[compiled.rule_of_pattern[m.pattern_index]];
+        let severity = match settings.level(rule.id, rule.severity) {
+            settings::Level::Off => continue,
+            settings::Level::On(s) => s,
+        };
+        let node_of = |i: u32| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
+        let mut vars: Vec<(&str, String)> = Vec::new();
+        let ok = q.general_predicates(m.pattern_index).iter().all(|p| {
+            let cap = match p.args.first() {
+                Some(QueryPredicateArg::Capture(i)) => node_of(*i),
+                _ => None,
+            };
+            let strs = p.args.iter().skip(1).filter_map(|a| match a {
+                QueryPredicateArg::String(s) => Some(&**s),
+                _ => None,
+            });
+            let pred = Pred {
+                op: &p.operator,
+                cap,
+                args: strs.collect(),
+            };
+            pred.eval(&facts, tree, src, lang, settings, &mut vars)
+        });
+        if !ok {
+            continue;
+        }
+        let Some(finding) = node_of(compiled.finding_capture) else {
+            continue;
+        };
+        let props = q.property_settings(m.pattern_index);
+        let prop = |k: &str| {
+            props
+                .iter()
+                .find(|p| &*p.key == k)
+                .and_then(|p| p.value.as_deref())
+        };
+        let expand = |t: &str| {
+            let mut t = t.to_string();
+            for (k, v) in &vars {
+                t = t.replace(&format!("{{{k}}}"), v);
+            }
+            for c in m.captures() {
+                let name = names[c.index as usize];
+                let pat = format!("{{{name}}}");
+                if t.contains(&pat) {
+                    t = t.replace(&pat, src.get(c.node.byte_range()).unwrap_or(""));
+                }
+            }
+            t
+        };
+        let message = expand(prop("message").unwrap_or(&rule.message));
+        let fix = fix_for(rule, finding, src, prop("fix.rename"), &expand);
+        if out
+            .iter()
+            .any(|f| f.rule.id == rule.id && f.range == finding.byte_range())
+        {
+            continue;
+        }
+        out.push(Finding {
+            rule,
+            range: finding.byte_range(),
+            severity,
+            message,
+            fix,
+        });
+    }
+    let sups = suppress::suppressions(src, Some(tree));
+    if !sups.is_empty() {
+        out.retain(|f| {
+            let line = src[..f.range.start].matches('\n').count();
+            !suppress::is_suppressed(&sups, line, f.rule.id)
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
+    });
+    out
+}
+
+fn fix_for(
+    rule: &Rule,
+    node: Node,
+    src: &str,
+    rename_override: Option<&str>,
+    expand: &dyn Fn(&str) -> String,
+) -> Option<Fix> {
+    let spec = rule.fix.as_ref();
+    let new = rename_override.or(spec.and_then(|s| s.rename.as_deref()))?;
+    let old = src.get(node.byte_range())?;
+    // `{ apiKey }` must keep meaning the same variable: `{ secretKey: apiKey }`.
+    let text = match node.kind() {
+        "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
+            format!("{new}: {old}")
+        }
+        _ => new.to_string(),
+    };
+    let title = spec
+        .and_then(|s| s.title.as_deref())
+        .map(|t| expand(&t.replace("{new}", new)))
+        .unwrap_or_else(|| format!("Rename `{old}` to `{new}`"));
+    Some(Fix {
+        title,
+        edits: vec![Edit {
+            range: node.byte_range(),
+            text,
+        }],
+    })
+}
+
+struct Pred<'a, 't> {
+    op: &'a str,
+    cap: Option<Node<'t>>,
+    args: Vec<&'a str>,
+}
+
+impl Pred<'_, '_> {
+    /// Evaluates one custom predicate; some also bind message variables
+    /// (`{fn}`: the Clerk function an options object is passed to).
+    fn eval(
+        &self,
+        facts: &Facts,
+        tree: &Tree,
+        src: &str,
+        lang: Lang,
+        settings: &Settings,
+        vars: &mut Vec<(&'static str, String)>,
+    ) -> bool {
+        let Pred { op, cap, args } = self;
+        match *op {
+            "clerk-file?" => facts.uses_clerk() || settings.scope == Scope::AllFiles,
+            "clerk-ref?" | "not-clerk-ref?" => {
+                let hit = cap
+                    .and_then(|n| facts.resolve(n, src))
+                    .filter(|(_, e)| args.is_empty() || args.contains(&e.as_str()));
+                if let Some((module, e)) = &hit {
+                    vars.push(("export", e.as_str().to_string()));
+                    vars.push(("module", module.to_string()));
+                }
+                hit.is_some() == (*op == "clerk-ref?")
+            }
+            "clerk-module?" => cap.is_some_and(|n| {
+                src.get(n.byte_range()).is_some_and(|s| {
+                    facts::is_clerk_module(s) && (args.is_empty() || args.contains(&s))
+                })
+            }),
+            "clerk-options-of?" => {
+                let Some(f) = cap.and_then(|n| facts.options_of(n, tree, src, lang)) else {
+                    return false;
+                };
+                if !(args.is_empty() || args.contains(&f)) {
+                    return false;
+                }
+                let shown = if f == "default" { "Clerk" } else { f };
+                vars.push(("fn", shown.to_string()));
+                true
+            }
+            _ => false,
+        }
+    }
+}

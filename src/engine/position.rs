@@ -1,0 +1,144 @@
+//! Byte offsets inside, line/column only at the edges. Columns are counted in
+//! the negotiated encoding: UTF-16 code units (the LSP default), UTF-8 bytes
+//! or code points. Lines end at `\n`, `\r\n` or `\r`, as LSP defines them.
+use ropey::Rope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+/// A 0-based line and column in some encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+fn line_end_char(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_char(line);
+    let slice = rope.line(line);
+    let mut len = slice.len_chars();
+    // Drop the line break: `\n`, `\r\n` or `\r`.
+    if len > 0 && slice.char(len - 1) == '\n' {
+        len -= 1;
+    }
+    if len > 0 && slice.char(len - 1) == '\r' {
+        len -= 1;
+    }
+    start + len
+}
+
+pub fn offset_to_linecol(rope: &Rope, byte: usize, enc: Encoding) -> LineCol {
+    let byte = byte.min(rope.len_bytes());
+    let line = rope.byte_to_line(byte);
+    let col = match enc {
+        Encoding::Utf8 => byte - rope.line_to_byte(line),
+        Encoding::Utf16 => {
+            let c = rope.byte_to_char(byte);
+            rope.char_to_utf16_cu(c) - rope.char_to_utf16_cu(rope.line_to_char(line))
+        }
+        Encoding::Utf32 => rope.byte_to_char(byte) - rope.line_to_char(line),
+    };
+    LineCol {
+        line: line as u32,
+        col: col as u32,
+    }
+}
+
+/// The byte offset of a position; a column past the end of its line means the
+/// end of that line, a line past the end of the text means the end of the text,
+/// and a column inside a character (half a surrogate pair, a byte inside a
+/// UTF-8 sequence) means the start of that character.
+pub fn linecol_to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let start_char = rope.line_to_char(line);
+    let end_char = line_end_char(rope, line);
+    let col = pos.col as usize;
+    let ch = match enc {
+        Encoding::Utf8 => {
+            let start = rope.line_to_byte(line);
+            let end = rope.char_to_byte(end_char);
+            rope.byte_to_char((start + col).min(end))
+        }
+        Encoding::Utf16 => {
+            let base = rope.char_to_utf16_cu(start_char);
+            let end = rope.char_to_utf16_cu(end_char);
+            rope.utf16_cu_to_char((base + col).min(end))
+        }
+        Encoding::Utf32 => (start_char + col).min(end_char),
+    };
+    rope.char_to_byte(ch)
+}
+
+/// Line/column conversion for a plain string, where building a rope once is
+/// cheaper than scanning per finding (the CLI).
+pub struct LineIndex {
+    rope: Rope,
+}
+
+impl LineIndex {
+    pub fn new(src: &str) -> LineIndex {
+        LineIndex {
+            rope: Rope::from_str(src),
+        }
+    }
+
+    pub fn linecol(&self, byte: usize, enc: Encoding) -> LineCol {
+        offset_to_linecol(&self.rope, byte, enc)
+    }
+
+    pub fn offset(&self, pos: LineCol, enc: Encoding) -> usize {
+        linecol_to_offset(&self.rope, pos, enc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    #[test]
+    fn columns_per_encoding_after_non_ascii() {
+        // é = 2 bytes/1 unit, 中 = 3 bytes/1 unit, 😀 = 4 bytes/2 units.
+        let src = "a\né中😀x\n";
+        let r = Rope::from_str(src);
+        let x = src.find('x').unwrap();
+        assert_eq!(offset_to_linecol(&r, x, Encoding::Utf8), lc(1, 9));
+        assert_eq!(offset_to_linecol(&r, x, Encoding::Utf16), lc(1, 4));
+        assert_eq!(offset_to_linecol(&r, x, Encoding::Utf32), lc(1, 3));
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let p = offset_to_linecol(&r, x, enc);
+            assert_eq!(linecol_to_offset(&r, p, enc), x);
+        }
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let r = Rope::from_str("ab\r\ncd");
+        assert_eq!(linecol_to_offset(&r, lc(0, 99), Encoding::Utf16), 2);
+        assert_eq!(linecol_to_offset(&r, lc(9, 0), Encoding::Utf16), 6);
+        assert_eq!(offset_to_linecol(&r, 4, Encoding::Utf16), lc(1, 0));
+        // Inside the surrogate pair of 😀: start of the character.
+        let r = Rope::from_str("😀b");
+        assert_eq!(linecol_to_offset(&r, lc(0, 1), Encoding::Utf16), 0);
+        assert_eq!(linecol_to_offset(&r, lc(0, 2), Encoding::Utf16), 4);
+        // Inside a UTF-8 sequence: start of the character.
+        assert_eq!(linecol_to_offset(&r, lc(0, 2), Encoding::Utf8), 0);
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line() {
+        let r = Rope::from_str("a\rb");
+        assert_eq!(offset_to_linecol(&r, 2, Encoding::Utf16), lc(1, 0));
+    }
+}

@@ -1,0 +1,122 @@
+//! One combined tree-sitter query per grammar, built from every rule's query
+//! file, compiled on first use and cached for the life of the process.
+use std::sync::OnceLock;
+
+use tree_sitter::{Query, QueryPredicateArg};
+
+use super::{lang::Lang, rules::catalogue};
+
+pub struct Compiled {
+    pub query: Query,
+    /// Pattern index -> index into `catalogue()`.
+    pub rule_of_pattern: Vec<usize>,
+    pub finding_capture: u32,
+}
+
+/// Predicates the engine evaluates itself; anything else in a query file is an error.
+pub const CUSTOM_PREDICATES: &[&str] = &[
+    "clerk-ref?",
+    "not-clerk-ref?",
+    "clerk-file?",
+    "clerk-module?",
+    "clerk-options-of?",
+];
+
+/// Compiles the combined query for a grammar, naming the rule at fault when
+/// one of them does not compile.
+pub fn compile(lang: Lang) -> Result<Compiled, String> {
+    let language = lang
+        .ts_language()
+        .ok_or_else(|| format!("{} has no grammar", lang.name()))?;
+    let mut src = String::new();
+    let mut spans = Vec::new();
+    for (i, rule) in catalogue().iter().enumerate() {
+        let Some(q) = rule.query else { continue };
+        if !rule.applies_to(lang) {
+            continue;
+        }
+        // Compile alone first so an error names its file.
+        Query::new(&language, q)
+            .map_err(|e| format!("queries/{}.scm ({}): {e}", rule.id, lang.name()))?;
+        let start = src.len();
+        src.push_str(q);
+        src.push('\n');
+        spans.push((start, src.len(), i));
+    }
+    let query = Query::new(&language, &src).map_err(|e| e.to_string())?;
+    let finding_capture = query
+        .capture_index_for_name("finding")
+        .ok_or("no rule query captures @finding")?;
+    let mut rule_of_pattern = Vec::with_capacity(query.pattern_count());
+    for p in 0..query.pattern_count() {
+        let at = query.start_byte_for_pattern(p);
+        let (_, _, rule) = spans
+            .iter()
+            .find(|(s, e, _)| (*s..*e).contains(&at))
+            .expect("every pattern lies in a rule's span");
+        rule_of_pattern.push(*rule);
+        for pred in query.general_predicates(p) {
+            if !CUSTOM_PREDICATES.contains(&&*pred.operator) {
+                return Err(format!(
+                    "queries/{}.scm: unknown predicate #{}",
+                    catalogue()[*rule].id,
+                    pred.operator
+                ));
+            }
+            if pred.operator.as_ref() != "clerk-file?"
+                && !matches!(pred.args.first(), Some(QueryPredicateArg::Capture(_)))
+            {
+                return Err(format!(
+                    "queries/{}.scm: #{} takes a capture first",
+                    catalogue()[*rule].id,
+                    pred.operator
+                ));
+            }
+        }
+        let has_finding = query
+            .capture_names()
+            .iter()
+            .position(|n| *n == "finding")
+            .is_some();
+        debug_assert!(has_finding);
+    }
+    Ok(Compiled {
+        query,
+        rule_of_pattern,
+        finding_capture,
+    })
+}
+
+pub fn compiled(lang: Lang) -> &'static Compiled {
+    static C: [OnceLock<Compiled>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let idx = match lang {
+        Lang::JavaScript => 0,
+        Lang::TypeScript => 1,
+        Lang::Tsx => 2,
+        _ => unreachable!("only grammars have queries"),
+    };
+    // The queries are embedded and checked by the test suite, so a failure
+    // here is a build defect, not a user input problem.
+    C[idx].get_or_init(|| compile(lang).unwrap_or_else(|e| panic!("rule queries: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grammar_compiles_and_each_pattern_reports_a_finding() {
+        for lang in Lang::GRAMMARS {
+            let c = compile(lang).unwrap();
+            for p in 0..c.query.pattern_count() {
+                let caps = c.query.capture_quantifiers(p);
+                assert!(
+                    caps[c.finding_capture as usize] != tree_sitter::CaptureQuantifier::Zero,
+                    "pattern {p} of rule {} ({}) has no @finding",
+                    catalogue()[c.rule_of_pattern[p]].id,
+                    lang.name()
+                );
+            }
+        }
+    }
+}
