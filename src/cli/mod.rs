@@ -1,1 +1,3 @@
+//! The command-line face of the engine.
 pub mod check;
+pub mod output;

@@ -37,6 +37,8 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub fix: Option<Fix>,
+    /// The official scanner entries this finding covers.
+    pub official: Vec<&'static str>,
 }
 
 thread_local! {
@@ -145,6 +147,7 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
             t
         };
         let message = expand(prop("message").unwrap_or(&rule.message));
+        let official = official_for(rule, &expand);
         let fix = fix_for(rule, finding, src, prop("fix.rename"), &expand);
         if out
             .iter()
@@ -158,6 +161,7 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
             severity,
             message,
             fix,
+            official,
         });
     }
     let sups = suppress::suppressions(src, Some(tree));
@@ -171,6 +175,23 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
         (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
     });
     out
+}
+
+/// The official entries a finding covers: narrowed by the rule's
+/// `official_by` variable when its value is known, else all of the rule's.
+pub fn official_for(rule: &'static Rule, expand: &dyn Fn(&str) -> String) -> Vec<&'static str> {
+    if let Some(by) = &rule.official_by {
+        let value = expand(&format!("{{{}}}", by.var));
+        if let Some(slugs) = by.map.get(&value) {
+            return rule
+                .official
+                .iter()
+                .filter(|s| slugs.contains(s))
+                .map(String::as_str)
+                .collect();
+        }
+    }
+    rule.official.iter().map(String::as_str).collect()
 }
 
 fn fix_for(

@@ -55,6 +55,16 @@ pub struct FixSpec {
     pub manual: Option<String>,
 }
 
+/// Which of a rule's official entries one finding covers, chosen by the text
+/// of a capture or predicate variable (`fn`, `export`, ...). Findings whose
+/// value is not in the map cover all of the rule's entries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialBy {
+    pub var: String,
+    pub map: BTreeMap<String, Vec<String>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -63,6 +73,8 @@ struct RuleFile {
     section: String,
     #[serde(default)]
     official: Vec<String>,
+    #[serde(default)]
+    official_by: Option<OfficialBy>,
     message: String,
     explanation: String,
     #[serde(default)]
@@ -79,6 +91,7 @@ pub struct Rule {
     /// The guide heading the rule belongs to; its slug is the link anchor.
     pub section: String,
     pub official: Vec<String>,
+    pub official_by: Option<OfficialBy>,
     /// Message template: `{capture}` expands to that capture's text.
     pub message: String,
     /// Markdown shown on hover.
@@ -138,6 +151,7 @@ fn load() -> Vec<Rule> {
                 severity: f.severity,
                 section: f.section,
                 official: f.official,
+                official_by: f.official_by,
                 message: f.message,
                 explanation: f.explanation,
                 langs,
@@ -181,6 +195,19 @@ mod tests {
             slug("`cjs/instance` and `esm/instance` imports no longer needed"),
             "cjsinstance-and-esminstance-imports-no-longer-needed"
         );
+    }
+
+    #[test]
+    fn official_by_names_only_the_rules_own_slugs() {
+        for r in catalogue() {
+            if let Some(by) = &r.official_by {
+                for slugs in by.map.values() {
+                    for s in slugs {
+                        assert!(r.official.contains(s), "{}: {s} not in `official`", r.id);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

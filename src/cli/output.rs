@@ -1,0 +1,243 @@
+//! Report formats of `check`: human, JSON and SARIF 2.1.0.
+use std::{
+    io::{self, IsTerminal, Write},
+    path::Path,
+};
+
+use serde_json::{json, Value};
+
+use crate::engine::{
+    catalogue,
+    position::{Encoding, LineCol, LineIndex},
+    Finding, Severity,
+};
+
+pub struct FileReport {
+    /// Path as the user wrote it (or as found under a folder they named).
+    pub path: String,
+    pub findings: Vec<Finding>,
+    index: LineIndex,
+}
+
+/// 1-based line and UTF-16 column of a finding's start and end.
+pub struct Span {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl FileReport {
+    pub fn new(path: &Path, src: String, findings: Vec<Finding>) -> FileReport {
+        let shown = path.to_string_lossy();
+        let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+        FileReport {
+            path: shown,
+            index: LineIndex::new(&src),
+            findings,
+        }
+    }
+
+    pub fn span(&self, f: &Finding) -> Span {
+        let one = |lc: LineCol| LineCol {
+            line: lc.line + 1,
+            col: lc.col + 1,
+        };
+        Span {
+            start: one(self.index.linecol(f.range.start, Encoding::Utf16)),
+            end: one(self.index.linecol(f.range.end, Encoding::Utf16)),
+        }
+    }
+}
+
+/// Colour only for a terminal, and never when NO_COLOR is set.
+pub fn use_colour() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn paint(on: bool, code: &str, s: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Information => "1;34",
+        Severity::Hint => "1;36",
+    }
+}
+
+pub fn human(out: &mut impl Write, reports: &[FileReport], colour: bool) -> io::Result<()> {
+    let mut counts = [0usize; 4];
+    let mut fixable = 0;
+    let mut files = 0;
+    for r in reports {
+        if !r.findings.is_empty() {
+            files += 1;
+        }
+        for f in &r.findings {
+            let s = r.span(f);
+            counts[f.severity as usize] += 1;
+            fixable += usize::from(f.fix.is_some());
+            writeln!(
+                out,
+                "{}:{}:{}: {} {} {}",
+                paint(colour, "1", &r.path),
+                s.start.line,
+                s.start.col,
+                paint(colour, severity_colour(f.severity), f.severity.as_str()),
+                paint(colour, "2", f.rule.id),
+                f.message
+            )?;
+            writeln!(out, "    see {}", f.rule.url())?;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    if total == 0 {
+        writeln!(out, "No Core 2 changes needed.")?;
+        return Ok(());
+    }
+    let names = ["error", "warning", "information", "hint"];
+    let parts: Vec<String> = counts
+        .iter()
+        .zip(names)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, name)| {
+            let plural = if *n != 1 && name != "information" {
+                "s"
+            } else {
+                ""
+            };
+            format!("{n} {name}{plural}")
+        })
+        .collect();
+    writeln!(
+        out,
+        "\n{} finding{} ({}) in {} file{}; {} with an automatic fix.",
+        total,
+        if total == 1 { "" } else { "s" },
+        parts.join(", "),
+        files,
+        if files == 1 { "" } else { "s" },
+        fixable
+    )
+}
+
+pub fn json_value(reports: &[FileReport]) -> Value {
+    let mut arr = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            let s = r.span(f);
+            arr.push(json!({
+                "path": r.path,
+                "line": s.start.line,
+                "column": s.start.col,
+                "endLine": s.end.line,
+                "endColumn": s.end.col,
+                "rule": f.rule.id,
+                "severity": f.severity.as_str(),
+                "message": f.message,
+                "url": f.rule.url(),
+                "fixable": f.fix.is_some(),
+                "officialSlugs": f.official,
+            }));
+        }
+    }
+    Value::Array(arr)
+}
+
+pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_value(reports))?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    }
+}
+
+fn sarif_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let encoded: String = p
+        .chars()
+        .map(|c| match c {
+            ' ' => "%20".to_string(),
+            '#' => "%23".to_string(),
+            '?' => "%3F".to_string(),
+            '%' => "%25".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    if p.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+pub fn sarif_value(reports: &[FileReport]) -> Value {
+    let rules: Vec<Value> = catalogue()
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.title.replace('`', "") },
+                "fullDescription": { "text": r.explanation.trim() },
+                "help": { "text": r.explanation.trim(), "markdown": r.explanation.trim() },
+                "helpUri": r.url(),
+                "defaultConfiguration": { "level": sarif_level(r.severity) },
+                "properties": { "tags": ["clerk", "migration"], "officialSlugs": r.official },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            let s = r.span(f);
+            let idx = catalogue().iter().position(|x| x.id == f.rule.id).unwrap();
+            results.push(json!({
+                "ruleId": f.rule.id,
+                "ruleIndex": idx,
+                "level": sarif_level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": sarif_uri(&r.path), "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": s.start.line,
+                            "startColumn": s.start.col,
+                            "endLine": s.end.line,
+                            "endColumn": s.end.col,
+                        }
+                    }
+                }],
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "clerk-core2-lsp",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": crate::engine::rules::GUIDE_URL,
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    })
+}
+
+pub fn sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &sarif_value(reports))?;
+    writeln!(out)
+}
