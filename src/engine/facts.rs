@@ -1,8 +1,8 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
-use std::{cell::OnceCell, collections::HashMap, ops::Range, sync::OnceLock};
+use std::{collections::HashMap, ops::Range};
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::lang::Lang;
 
@@ -52,60 +52,10 @@ pub struct Facts {
     /// destructuring keys), by byte range.
     pub sites: HashMap<(usize, usize), Binding>,
     pub modules: Vec<ModuleRef>,
-    /// Option objects handed to Clerk calls, computed on first use:
-    /// object range -> the export called with it.
-    options: OnceCell<HashMap<(usize, usize), String>>,
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {
     spec.starts_with("@clerk/")
-}
-
-const FACTS_QUERY_JS: &str = r#"
-(import_statement source: (string (string_fragment) @source)) @stmt
-(export_statement source: (string (string_fragment) @source)) @stmt
-(call_expression
-  function: (identifier) @_req (#eq? @_req "require")
-  arguments: (arguments . (string (string_fragment) @source))) @call
-(call_expression
-  function: (import)
-  arguments: (arguments . (string (string_fragment) @source))) @call
-"#;
-
-const FACTS_QUERY_TS_EXTRA: &str = r#"
-(import_require_clause (identifier) source: (string (string_fragment) @source)) @stmt
-"#;
-
-const CALLS_QUERY: &str = r#"
-(call_expression function: [(identifier) (member_expression)] @fn arguments: (arguments . [(object) (identifier)] @arg))
-(new_expression constructor: [(identifier) (member_expression)] @fn arguments: (arguments . [(object) (identifier)] @arg))
-(variable_declarator name: (identifier) @const value: (object) @obj)
-"#;
-
-struct FactQueries {
-    facts: Query,
-    calls: Query,
-}
-
-fn queries(lang: Lang) -> &'static FactQueries {
-    static Q: [OnceLock<FactQueries>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let idx = match lang {
-        Lang::JavaScript => 0,
-        Lang::TypeScript => 1,
-        Lang::Tsx => 2,
-        _ => unreachable!("facts are only computed for grammars"),
-    };
-    Q[idx].get_or_init(|| {
-        let language = lang.ts_language().unwrap();
-        let mut src = FACTS_QUERY_JS.to_string();
-        if lang != Lang::JavaScript {
-            src.push_str(FACTS_QUERY_TS_EXTRA);
-        }
-        FactQueries {
-            facts: Query::new(&language, &src).expect("facts query compiles"),
-            calls: Query::new(&language, CALLS_QUERY).expect("calls query compiles"),
-        }
-    })
 }
 
 fn text<'a>(node: Node, src: &'a str) -> &'a str {
@@ -117,46 +67,61 @@ fn key(node: Node) -> (usize, usize) {
 }
 
 impl Facts {
-    pub fn compute(tree: &Tree, src: &str, lang: Lang) -> Facts {
+    /// Finds every place a Clerk module is loaded by searching the text for
+    /// `@clerk/` and classifying the syntax around each hit, which costs a
+    /// few tree descents per file instead of a walk over every node.
+    pub fn compute(tree: &Tree, src: &str, _lang: Lang) -> Facts {
         let mut facts = Facts::default();
-        // Files that never mention a Clerk module cannot bind anything to it.
-        if memchr::memmem::find(src.as_bytes(), b"@clerk/").is_none() {
-            return facts;
-        }
-        let q = &queries(lang).facts;
-        let source_idx = q.capture_index_for_name("source").unwrap();
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
-        while let Some(m) = matches.next() {
-            let Some(source) = m.captures().iter().find(|c| c.index == source_idx) else {
+        let root = tree.root_node();
+        for at in memchr::memmem::find_iter(src.as_bytes(), b"@clerk/") {
+            let Some(frag) = root.descendant_for_byte_range(at, at + 7) else {
                 continue;
             };
-            let spec = text(source.node, src);
-            if !is_clerk_module(spec) {
+            if frag.kind() != "string_fragment" {
                 continue;
             }
-            let Some(outer) = m.captures().iter().find(|c| {
-                c.index != source_idx && !q.capture_names()[c.index as usize].starts_with('_')
-            }) else {
+            let spec = text(frag, src);
+            if !spec.starts_with("@clerk/") || frag.start_byte() != at {
+                continue;
+            }
+            let Some(string) = frag.parent().filter(|p| p.kind() == "string") else {
                 continue;
             };
-            let node = outer.node;
-            let statement = statement_of(node);
+            let Some(holder) = string.parent() else {
+                continue;
+            };
+            let site = match holder.kind() {
+                "import_statement" | "export_statement" | "import_require_clause" => holder,
+                "arguments" => match holder.parent() {
+                    Some(call)
+                        if call.kind() == "call_expression"
+                            && holder.named_child(0) == Some(string)
+                            && call.child_by_field_name("function").is_some_and(|f| {
+                                f.kind() == "import"
+                                    || (f.kind() == "identifier" && text(f, src) == "require")
+                            }) =>
+                    {
+                        call
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let statement = statement_of(site);
             facts.modules.push(ModuleRef {
                 module: spec.to_string(),
-                specifier: source.node.byte_range(),
+                specifier: frag.byte_range(),
                 statement: statement.byte_range(),
             });
-            match node.kind() {
-                "import_statement" => facts.import_clause(node, spec, src),
-                "export_statement" => facts.export_from(node, spec, src),
+            match site.kind() {
+                "import_statement" => facts.import_clause(site, spec, src),
+                "export_statement" => facts.export_from(site, spec, src),
                 "import_require_clause" => {
-                    if let Some(id) = node.named_child(0).filter(|n| n.kind() == "identifier") {
+                    if let Some(id) = site.named_child(0).filter(|n| n.kind() == "identifier") {
                         facts.bind(id, None, spec, Export::Namespace, statement, src);
                     }
                 }
-                "call_expression" => facts.require_like(node, spec, src),
-                _ => {}
+                _ => facts.require_like(site, spec, src),
             }
         }
         facts
@@ -403,62 +368,67 @@ impl Facts {
         }
     }
 
-    /// Option objects passed to Clerk functions: `f({..})` directly, or through
-    /// a `const opts = {..}` of the same file. Returns the function's export name.
-    pub fn options_of(&self, obj: Node, tree: &Tree, src: &str, lang: Lang) -> Option<&str> {
-        let map = self
-            .options
-            .get_or_init(|| self.compute_options(tree, src, lang));
-        map.get(&key(obj)).map(String::as_str)
+    /// The Clerk function an options object is handed to: `f({..})` directly,
+    /// or through a `const opts = {..}` of the same file passed as `f(opts)`.
+    /// Returns the export name (`default` for a default import).
+    pub fn options_of(&self, obj: Node, src: &str) -> Option<String> {
+        if !self.uses_clerk() {
+            return None;
+        }
+        if let Some(name) = self.callee_of_first_arg(obj, src) {
+            return Some(name);
+        }
+        let decl = obj.parent().filter(|p| p.kind() == "variable_declarator")?;
+        if decl.child_by_field_name("value") != Some(obj) {
+            return None;
+        }
+        let name = decl
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")?;
+        let ident = text(name, src);
+        let root = {
+            let mut n = obj;
+            while let Some(p) = n.parent() {
+                n = p;
+            }
+            n
+        };
+        let bytes = src.as_bytes();
+        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        for at in memchr::memmem::find_iter(bytes, ident.as_bytes()) {
+            let end = at + ident.len();
+            if (at > 0 && is_word(bytes[at - 1])) || (end < bytes.len() && is_word(bytes[end])) {
+                continue;
+            }
+            let Some(use_site) = root.descendant_for_byte_range(at, end) else {
+                continue;
+            };
+            if use_site.kind() == "identifier" && use_site != name {
+                if let Some(f) = self.callee_of_first_arg(use_site, src) {
+                    return Some(f);
+                }
+            }
+        }
+        None
     }
 
-    fn compute_options(
-        &self,
-        tree: &Tree,
-        src: &str,
-        lang: Lang,
-    ) -> HashMap<(usize, usize), String> {
-        let mut out = HashMap::new();
-        if !self.uses_clerk() {
-            return out;
+    /// When `arg` is the first argument of a call or `new`, what the callee is in Clerk.
+    fn callee_of_first_arg(&self, arg: Node, src: &str) -> Option<String> {
+        let args = arg.parent().filter(|p| p.kind() == "arguments")?;
+        if args.named_child(0) != Some(arg) {
+            return None;
         }
-        let q = &queries(lang).calls;
-        let (fn_i, arg_i, const_i, obj_i) = (
-            q.capture_index_for_name("fn").unwrap(),
-            q.capture_index_for_name("arg").unwrap(),
-            q.capture_index_for_name("const").unwrap(),
-            q.capture_index_for_name("obj").unwrap(),
-        );
-        let mut consts: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut by_name: Vec<(&str, String)> = Vec::new();
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
-        while let Some(m) = matches.next() {
-            let get = |i| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
-            if let (Some(c), Some(o)) = (get(const_i), get(obj_i)) {
-                consts.insert(text(c, src), key(o));
-                continue;
-            }
-            let (Some(f), Some(a)) = (get(fn_i), get(arg_i)) else {
-                continue;
-            };
-            let name = match self.resolve(f, src) {
-                Some((_, Export::Named(n))) => n,
-                Some((_, Export::Default)) => "default".to_string(),
-                _ => continue,
-            };
-            if a.kind() == "object" {
-                out.insert(key(a), name);
-            } else {
-                by_name.push((text(a, src), name));
-            }
+        let call = args.parent()?;
+        let callee = match call.kind() {
+            "call_expression" => call.child_by_field_name("function")?,
+            "new_expression" => call.child_by_field_name("constructor")?,
+            _ => return None,
+        };
+        match self.resolve(callee, src)? {
+            (_, Export::Named(n)) => Some(n),
+            (_, Export::Default) => Some("default".to_string()),
+            (_, Export::Namespace) => None,
         }
-        for (name, f) in by_name {
-            if let Some(k) = consts.get(name) {
-                out.insert(*k, f);
-            }
-        }
-        out
     }
 }
 

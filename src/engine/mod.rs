@@ -1,6 +1,7 @@
 //! The analysis engine: text in, findings out. It knows nothing of LSP or the
 //! terminal; the server and the CLI are adapters over `analyze`.
 pub mod facts;
+pub mod incremental;
 pub mod lang;
 pub mod position;
 pub mod query;
@@ -89,12 +90,49 @@ pub fn may_have_findings(src: &str, settings: &Settings) -> bool {
 /// Runs every rule for `lang` over a parsed tree.
 pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
     let facts = Facts::compute(tree, src, lang);
+    let raw = run_rules(tree, src, lang, settings, &facts, None);
+    finish(raw, src, tree)
+}
+
+/// Runs the combined query over the whole tree, or only over `ranges`
+/// (whole top-level statements), returning findings before suppression.
+pub(crate) fn run_rules(
+    tree: &Tree,
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+    facts: &Facts,
+    ranges: Option<&[Range<usize>]>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match ranges {
+        None => run_rules_in(tree, src, lang, settings, facts, None, &mut out),
+        Some(rs) => {
+            for r in rs {
+                run_rules_in(tree, src, lang, settings, facts, Some(r.clone()), &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn run_rules_in(
+    tree: &Tree,
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+    facts: &Facts,
+    range: Option<Range<usize>>,
+    out: &mut Vec<Finding>,
+) {
     let compiled = query::compiled(lang);
     let q = &compiled.query;
     let names = q.capture_names();
     let rules = catalogue();
-    let mut out: Vec<Finding> = Vec::new();
     let mut cursor = QueryCursor::new();
+    if let Some(r) = range {
+        cursor.set_byte_range(r);
+    }
     let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
     while let Some(m) = matches.next() {
         let rule = &rules[compiled.rule_of_pattern[m.pattern_index]];
@@ -118,7 +156,7 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
                 cap,
                 args: strs.collect(),
             };
-            pred.eval(&facts, tree, src, lang, settings, &mut vars)
+            pred.eval(&facts, src, settings, &mut vars)
         });
         if !ok {
             continue;
@@ -150,12 +188,6 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
         let message = expand(prop("message").unwrap_or(&rule.message));
         let official = official_for(rule, &expand);
         let fix = fix_for(rule, finding, src, prop("fix.rename"), &expand);
-        if out
-            .iter()
-            .any(|f| f.rule.id == rule.id && f.range == finding.byte_range())
-        {
-            continue;
-        }
         out.push(Finding {
             rule,
             range: finding.byte_range(),
@@ -165,6 +197,15 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
             official,
         });
     }
+}
+
+/// Orders findings, drops duplicates (two patterns of one rule on one
+/// range) and applies ignore comments.
+pub(crate) fn finish(mut out: Vec<Finding>, src: &str, tree: &Tree) -> Vec<Finding> {
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
+    });
+    out.dedup_by(|a, b| a.rule.id == b.rule.id && a.range == b.range);
     let sups = suppress::suppressions(src, Some(tree));
     if !sups.is_empty() {
         out.retain(|f| {
@@ -172,9 +213,6 @@ pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<F
             !suppress::is_suppressed(&sups, line, f.rule.id)
         });
     }
-    out.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
-    });
     out
 }
 
@@ -237,9 +275,7 @@ impl Pred<'_, '_> {
     fn eval(
         &self,
         facts: &Facts,
-        tree: &Tree,
         src: &str,
-        lang: Lang,
         settings: &Settings,
         vars: &mut Vec<(&'static str, String)>,
     ) -> bool {
@@ -262,13 +298,13 @@ impl Pred<'_, '_> {
                 })
             }),
             "clerk-options-of?" => {
-                let Some(f) = cap.and_then(|n| facts.options_of(n, tree, src, lang)) else {
+                let Some(f) = cap.and_then(|n| facts.options_of(n, src)) else {
                     return false;
                 };
-                if !(args.is_empty() || args.contains(&f)) {
+                if !(args.is_empty() || args.contains(&f.as_str())) {
                     return false;
                 }
-                let shown = if f == "default" { "Clerk" } else { f };
+                let shown = if f == "default" { "Clerk" } else { &f };
                 vars.push(("fn", shown.to_string()));
                 true
             }

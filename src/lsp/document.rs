@@ -8,6 +8,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::engine::{
     self,
+    incremental::{self, EditSpan, State},
     lang::Lang,
     position::{linecol_to_offset, offset_to_linecol, Encoding, LineCol},
     Finding, Settings,
@@ -28,6 +29,10 @@ pub struct Document {
     pub findings: Vec<Finding>,
     /// Generation `findings` (and `tree`) belong to.
     pub analyzed: u64,
+    /// What the last analysis leaves for an incremental one.
+    state: Option<Arc<State>>,
+    /// Edits since that analysis; `None` after a whole-text replacement.
+    pending: Option<Vec<EditSpan>>,
 }
 
 /// What analysis off the protocol loop needs: cheap to take (an `Arc` and a
@@ -37,29 +42,60 @@ pub struct Snapshot {
     pub generation: u64,
     pub text: Arc<str>,
     pub tree: Option<Tree>,
+    state: Option<Arc<State>>,
+    edits: Option<Vec<EditSpan>>,
 }
 
 pub struct Analyzed {
     pub generation: u64,
     pub tree: Option<Tree>,
     pub findings: Vec<Finding>,
+    state: Option<Arc<State>>,
+    /// Whether only edited statements were analysed.
+    pub partial: bool,
 }
 
 impl Snapshot {
     pub fn analyze(self, settings: &Settings) -> Analyzed {
         let tree = if self.lang.is_grammar() {
-            engine::parse(&self.text, self.lang, self.tree.as_ref())
+            let t = engine::parse(&self.text, self.lang, self.tree.as_ref());
+            // Error recovery can settle differently when reusing an old
+            // tree; a buffer with syntax errors is parsed afresh so that
+            // what the user sees never depends on the path of edits.
+            match t {
+                Some(t) if t.root_node().has_error() && self.tree.is_some() => {
+                    engine::parse(&self.text, self.lang, None)
+                }
+                t => t,
+            }
         } else {
             None
         };
-        let findings = match &tree {
-            Some(t) => engine::analyze(t, &self.text, self.lang, settings),
-            None => engine::analyze_source(&self.text, self.lang, settings),
+        let (findings, state, partial) = match &tree {
+            Some(t) => {
+                let out = incremental::analyze(
+                    t,
+                    self.tree.as_ref(),
+                    &self.text,
+                    self.lang,
+                    settings,
+                    self.state.as_deref(),
+                    self.edits.as_deref(),
+                );
+                (out.findings, Some(out.state), out.partial)
+            }
+            None => (
+                engine::analyze_source(&self.text, self.lang, settings),
+                None,
+                false,
+            ),
         };
         Analyzed {
             generation: self.generation,
             tree,
             findings,
+            state,
+            partial,
         }
     }
 }
@@ -83,6 +119,8 @@ impl Document {
             tree: None,
             findings: Vec::new(),
             analyzed: u64::MAX,
+            state: None,
+            pending: None,
         };
         doc.refresh(settings);
         doc
@@ -115,6 +153,7 @@ impl Document {
             let Some(range) = change.range else {
                 self.rope = Rope::from_str(&change.text);
                 self.tree = None;
+                self.pending = None;
                 continue;
             };
             let mut start = self.offset(range.start, enc);
@@ -128,6 +167,13 @@ impl Document {
             self.rope.remove(sc..ec);
             self.rope.insert(sc, &change.text);
             let new_end_byte = start + change.text.len();
+            if let Some(p) = &mut self.pending {
+                p.push(EditSpan {
+                    start,
+                    old_end: end,
+                    new_end: new_end_byte,
+                });
+            }
             if let Some(tree) = &mut self.tree {
                 tree.edit(&InputEdit {
                     start_byte: start,
@@ -149,6 +195,8 @@ impl Document {
             generation: self.generation,
             text: self.text.clone(),
             tree: self.tree.clone(),
+            state: self.state.clone(),
+            edits: self.pending.clone(),
         }
     }
 
@@ -160,6 +208,8 @@ impl Document {
         self.tree = a.tree;
         self.findings = a.findings;
         self.analyzed = a.generation;
+        self.state = a.state;
+        self.pending = Some(Vec::new());
         true
     }
 
@@ -176,9 +226,10 @@ impl Document {
         }
     }
 
-    /// Forces reanalysis of the current text (settings changed).
+    /// Forces a full reanalysis of the current text (settings changed).
     pub fn reanalyze(&mut self, settings: &Settings) {
         self.analyzed = u64::MAX;
+        self.state = None;
         self.refresh(settings);
     }
 }

@@ -1,0 +1,276 @@
+//! Latency driver: talks to the release binary over stdio the way an editor
+//! does and prints cold start, typing latency (median, p99) and memory.
+//! Run with `cargo bench --bench latency`.
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    process::{Child, ChildStdin, Command, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+#[path = "support/gen.rs"]
+mod gen;
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    rx: mpsc::Receiver<Value>,
+    next_id: i64,
+}
+
+impl Server {
+    fn spawn() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length:") {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+                let mut buf = vec![0; len];
+                if r.read_exact(&mut buf).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&buf).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = serde_json::to_vec(&v).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(&body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self.recv();
+            if m["id"] == id && m.get("method").is_none() {
+                return m;
+            }
+        }
+    }
+
+    fn recv(&mut self) -> Value {
+        self.rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("server answers")
+    }
+
+    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Value {
+        loop {
+            let m = self.recv();
+            if m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+            {
+                return m;
+            }
+        }
+    }
+
+    fn initialize(&mut self) {
+        self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        self.notify("initialized", json!({}));
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "typescript", "version": 1, "text": text}}),
+        );
+    }
+
+    fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn cold_start(text: &str) -> Duration {
+    let mut runs = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        let mut s = Server::spawn();
+        s.initialize();
+        s.open("file:///bench/cold.ts", text);
+        s.wait_diagnostics("file:///bench/cold.ts", 1);
+        runs.push(t.elapsed());
+        s.stop();
+    }
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+/// Types one character at a time into the middle of the file (insert, then
+/// delete, so the size stays put), waiting for each version's diagnostics.
+fn typing(lines: usize, edits: usize) -> (Duration, Duration, usize) {
+    let text = gen::clerk_file(lines);
+    let uri = "file:///bench/typing.ts";
+    let mut s = Server::spawn();
+    s.initialize();
+    s.open(uri, &text);
+    let first = s.wait_diagnostics(uri, 1);
+    let findings = first["params"]["diagnostics"].as_array().unwrap().len();
+    let line = lines / 2;
+    let mut times = Vec::with_capacity(edits);
+    for v in 2..(edits as i64 + 2) {
+        let change = if v % 2 == 0 {
+            json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": "x"})
+        } else {
+            json!({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 1}}, "text": ""})
+        };
+        let t = Instant::now();
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
+        );
+        s.wait_diagnostics(uri, v);
+        times.push(t.elapsed());
+    }
+    s.stop();
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99), findings)
+}
+
+/// Fires edits without waiting and checks that only forward versions arrive.
+fn burst(lines: usize, edits: i64) -> (Duration, usize, bool) {
+    let text = gen::clerk_file(lines);
+    let uri = "file:///bench/burst.ts";
+    let mut s = Server::spawn();
+    s.initialize();
+    s.open(uri, &text);
+    s.wait_diagnostics(uri, 1);
+    let t = Instant::now();
+    for v in 2..=(edits + 1) {
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v},
+                   "contentChanges": [{"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}}, "text": " "}]}),
+        );
+    }
+    let mut seen = Vec::new();
+    loop {
+        let m = s.recv();
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+            let v = m["params"]["version"].as_i64().unwrap();
+            seen.push(v);
+            if v == edits + 1 {
+                break;
+            }
+        }
+    }
+    let elapsed = t.elapsed();
+    s.stop();
+    let forward = seen.windows(2).all(|w| w[0] < w[1]);
+    (elapsed, seen.len(), forward)
+}
+
+fn memory(docs: usize, lines: usize) -> (u64, u64) {
+    let mut s = Server::spawn();
+    s.initialize();
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = s.rss_kb();
+    let text = gen::clerk_file(lines);
+    for i in 0..docs {
+        let uri = format!("file:///bench/mem{i}.ts");
+        s.open(&uri, &text);
+        s.wait_diagnostics(&uri, 1);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let loaded = s.rss_kb();
+    s.stop();
+    (idle, loaded)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
+    let text = gen::clerk_file(1_000);
+    println!("clerk-core2-lsp latency driver (release binary over stdio)");
+    let cold = cold_start(&text);
+    println!(
+        "cold start: spawn -> initialize -> first diagnostics, 1,000 lines: median {}",
+        ms(cold)
+    );
+    for (lines, edits) in [(1_000usize, 400usize), (10_000, 200)] {
+        let (p50, p99, n) = typing(lines, edits);
+        println!(
+            "didChange -> publishDiagnostics, {lines} lines ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
+            ms(p50),
+            ms(p99),
+            p99.as_secs_f64() / p50.as_secs_f64()
+        );
+    }
+    let (t, published, forward) = burst(1_000, 100);
+    println!(
+        "burst of 100 edits without waiting, 1,000 lines: newest version published after {}, {published} publishes, versions only forward: {forward}",
+        ms(t)
+    );
+    let (idle, loaded) = memory(200, 1_000);
+    println!(
+        "resident memory: after initialize {:.1} MB; with 200 open 1,000-line documents {:.1} MB",
+        idle as f64 / 1024.0,
+        loaded as f64 / 1024.0
+    );
+}

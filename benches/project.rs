@@ -1,0 +1,82 @@
+//! Whole-project `check` on generated trees, with tree-sitter parsing alone
+//! as the baseline in the same run. Run with `cargo bench --bench project`.
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use clerk_core2_lsp::engine::{self, lang::Lang};
+
+#[path = "support/gen.rs"]
+mod gen;
+
+fn check_time(dir: &Path) -> Duration {
+    let mut runs = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
+            .args(["check", "--format", "json"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        runs.push(t.elapsed());
+        assert_eq!(out.status.code(), Some(1), "findings expected");
+    }
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+/// Reads and parses every file with tree-sitter on all cores, doing nothing else.
+fn parse_only_time(files: &[PathBuf]) -> Duration {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut runs = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for chunk in files.chunks(files.len().div_ceil(threads)) {
+                s.spawn(move || {
+                    for f in chunk {
+                        let src = std::fs::read_to_string(f).unwrap();
+                        let lang = Lang::from_path(f).unwrap();
+                        std::hint::black_box(engine::parse(&src, lang, None));
+                    }
+                });
+            }
+        });
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for sub in std::fs::read_dir(dir).unwrap() {
+        for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+            out.push(f.unwrap().path());
+        }
+    }
+    out
+}
+
+fn main() {
+    println!("clerk-core2-lsp whole-project check (release binary, median of 7)");
+    for (name, clerk_every, plain_bytes) in [
+        ("5% of files use Clerk", 20usize, 3_600usize),
+        ("every file uses Clerk", 1, 0),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = gen::write_tree(dir.path(), 5_000, clerk_every, plain_bytes);
+        let files = list(dir.path());
+        let check = check_time(dir.path());
+        let parse = parse_only_time(&files);
+        println!(
+            "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}",
+            bytes as f64 / 1e6,
+            check.as_secs_f64() * 1000.0,
+            parse.as_secs_f64() * 1000.0,
+            check.as_secs_f64() / parse.as_secs_f64()
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Synthetic Core 1 sources and project trees for the benchmarks.
+#![allow(dead_code)]
+
+use std::{fmt::Write as _, fs, path::Path};
+
+/// A block of Express + Clerk v4 code, about 12 lines, with findings.
+fn clerk_block(i: usize) -> String {
+    format!(
+        "router.get('/users/{i}', ClerkExpressRequireAuth(), async (req, res) => {{\n\
+  const users = await clerkClient.users.getUserList({{ limit: 10, offset: {i} }});\n\
+  const org = await clerkClient.organizations.getOrganization({{ organizationId: req.params.id }});\n\
+  res.json({{\n\
+    users: users.map((u) => ({{ id: u.id, image: u.profileImageUrl, name: `${{u.firstName}} ${{u.lastName}}` }})),\n\
+    logo: org.logoUrl,\n\
+    claims: req.auth.claims,\n\
+  }});\n\
+}});\n\
+const client{i} = createClerkClient({{ apiKey: process.env.CLERK_API_KEY, apiVersion: 'v1' }});\n\
+export async function handler{i}(id: string): Promise<number> {{\n\
+  const total = [1, 2, 3].reduce((a, b) => a + b, {i});\n\
+  return total + id.length;\n\
+}}\n"
+    )
+}
+
+const CLERK_HEADER: &str = "import {\n  clerkClient,\n  createClerkClient,\n  ClerkExpressRequireAuth,\n  setClerkApiKey,\n} from '@clerk/clerk-sdk-node';\nimport express from 'express';\n\nconst router = express.Router();\nsetClerkApiKey(process.env.CLERK_API_KEY as string);\n";
+
+/// A TypeScript file of about `lines` lines that uses Clerk throughout.
+pub fn clerk_file(lines: usize) -> String {
+    let mut s = String::from(CLERK_HEADER);
+    let mut i = 0;
+    while s.lines().count() < lines {
+        s.push_str(&clerk_block(i));
+        i += 1;
+    }
+    s
+}
+
+/// Ordinary application code of about `bytes` bytes that never mentions Clerk.
+pub fn plain_file(seed: usize, bytes: usize) -> String {
+    let mut s = String::from(
+        "import { readFile } from 'node:fs/promises';\nimport path from 'node:path';\n\n",
+    );
+    let mut i = 0;
+    while s.len() < bytes {
+        let _ = write!(
+            s,
+            "export interface Item{seed}_{i} {{ id: number; name: string; tags: string[] }}\n\
+export async function load{seed}_{i}(dir: string): Promise<Item{seed}_{i}[]> {{\n\
+  const raw = await readFile(path.join(dir, 'items-{i}.json'), 'utf8');\n\
+  const items = JSON.parse(raw) as Item{seed}_{i}[];\n\
+  return items.filter((x) => x.tags.length > 0).map((x) => ({{ ...x, name: x.name.trim() }}));\n\
+}}\n\
+export class Cache{seed}_{i} {{\n\
+  private map = new Map<number, string>();\n\
+  get(k: number): string | undefined {{ return this.map.get(k); }}\n\
+  set(k: number, v: string): void {{ if (v.length > {i}) {{ this.map.set(k, v); }} }}\n\
+}}\n\n"
+        );
+        i += 1;
+    }
+    s
+}
+
+/// A small Clerk file (about 1 KB).
+pub fn small_clerk_file(seed: usize) -> String {
+    format!("{CLERK_HEADER}{}", clerk_block(seed))
+}
+
+/// Writes `files` files under `dir` in folders of 100; every
+/// `1 / clerk_share`-th file uses Clerk, the rest are `plain_bytes` of plain code.
+pub fn write_tree(dir: &Path, files: usize, clerk_every: usize, plain_bytes: usize) -> usize {
+    let mut total = 0;
+    for i in 0..files {
+        let sub = dir.join(format!("pkg{}", i / 100));
+        fs::create_dir_all(&sub).unwrap();
+        let (name, body) = if clerk_every > 0 && i % clerk_every == 0 {
+            (format!("clerk{i}.ts"), small_clerk_file(i))
+        } else {
+            let ext = if i % 3 == 0 { "js" } else { "ts" };
+            (format!("mod{i}.{ext}"), plain_file(i, plain_bytes))
+        };
+        total += body.len();
+        fs::write(sub.join(name), body).unwrap();
+    }
+    total
+}

@@ -1,0 +1,228 @@
+//! Re-analysis after edits: only the top-level statements the edits touched
+//! are queried again, and findings elsewhere are shifted. A change to what is
+//! bound to Clerk, or no usable history, means a full analysis instead.
+use std::{
+    collections::BTreeSet,
+    hash::{Hash, Hasher},
+    ops::Range,
+    sync::Arc,
+};
+
+use tree_sitter::{Node, Tree};
+
+use super::{facts::Facts, finish, lang::Lang, run_rules, Finding, Settings};
+
+/// One edit in byte offsets: `start..old_end` of the old text became
+/// `start..new_end` of the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditSpan {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl EditSpan {
+    /// Where an offset of the text before this edit lies after it; `None`
+    /// when it was inside the replaced text.
+    fn map(&self, p: usize) -> Option<usize> {
+        if p <= self.start {
+            Some(p)
+        } else if p >= self.old_end {
+            Some(p - self.old_end + self.new_end)
+        } else {
+            None
+        }
+    }
+
+    fn touches(&self, r: &Range<usize>) -> bool {
+        self.start <= r.end && self.old_end >= r.start
+    }
+}
+
+/// What one analysis leaves for the next.
+#[derive(Debug, Clone)]
+pub struct State {
+    signature: u64,
+    /// Findings before ignore comments are applied.
+    raw: Vec<Finding>,
+}
+
+pub struct Output {
+    pub findings: Vec<Finding>,
+    pub state: Arc<State>,
+    /// Whether only part of the tree was queried.
+    pub partial: bool,
+}
+
+/// Everything the rules may read across statements, reduced to a hash: the
+/// binding facts, and which Clerk function each top-level options `const`
+/// is handed to. Byte positions are left out because edits move them.
+fn signature(f: &Facts, children: &[Node], src: &str) -> u64 {
+    let mut items: Vec<(&str, &str, &str)> = f
+        .bindings
+        .iter()
+        .map(|(k, b)| (k.as_str(), b.module.as_str(), b.export.as_str()))
+        .collect();
+    items.sort_unstable();
+    let mut mods: Vec<&str> = f.modules.iter().map(|m| m.module.as_str()).collect();
+    mods.sort_unstable();
+    let wiring: Vec<(&str, Option<String>)> = top_level_object_consts(children, src)
+        .into_iter()
+        .map(|(name, obj)| (name, f.options_of(obj, src)))
+        .collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    items.hash(&mut h);
+    mods.hash(&mut h);
+    wiring.hash(&mut h);
+    h.finish()
+}
+
+fn shift(r: &Range<usize>, edits: &[EditSpan]) -> Option<Range<usize>> {
+    let mut r = r.clone();
+    for e in edits {
+        if e.touches(&r) {
+            return None;
+        }
+        r = e.map(r.start)?..e.map(r.end)?;
+    }
+    Some(r)
+}
+
+/// Top-level statements (children of the root) that intersect or touch `r`.
+fn statements_touching(children: &[Node], r: &Range<usize>, out: &mut BTreeSet<usize>) {
+    let first = children.partition_point(|c| c.end_byte() < r.start);
+    for (i, c) in children.iter().enumerate().skip(first) {
+        if c.start_byte() > r.end {
+            break;
+        }
+        out.insert(i);
+    }
+}
+
+/// Top-level `const name = { .. }` declarations: (name, the object).
+fn top_level_object_consts<'t, 's>(
+    children: &[Node<'t>],
+    src: &'s str,
+) -> Vec<(&'s str, Node<'t>)> {
+    let mut out = Vec::new();
+    for c in children {
+        let decl = match c.kind() {
+            "lexical_declaration" | "variable_declaration" => Some(*c),
+            "export_statement" => c.child_by_field_name("declaration"),
+            _ => None,
+        };
+        let Some(decl) = decl else { continue };
+        let mut cur = decl.walk();
+        for d in decl.named_children(&mut cur) {
+            if d.kind() != "variable_declarator" {
+                continue;
+            }
+            let (Some(n), Some(v)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if n.kind() == "identifier" && v.kind() == "object" {
+                out.push((&src[n.byte_range()], v));
+            }
+        }
+    }
+    out
+}
+
+/// Analyses `tree` (parsed from `src`), reusing `prev` when the edits since
+/// it are known. `old_tree` is the previous tree with the edits applied.
+pub fn analyze(
+    tree: &Tree,
+    old_tree: Option<&Tree>,
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+    prev: Option<&State>,
+    edits: Option<&[EditSpan]>,
+) -> Output {
+    let facts = Facts::compute(tree, src, lang);
+    let root = tree.root_node();
+    let mut cur = root.walk();
+    let children: Vec<Node> = root.children(&mut cur).collect();
+    let sig = signature(&facts, &children, src);
+    let full = |facts: &Facts| {
+        let raw = run_rules(tree, src, lang, settings, facts, None);
+        Output {
+            findings: finish(raw.clone(), src, tree),
+            state: Arc::new(State {
+                signature: sig,
+                raw,
+            }),
+            partial: false,
+        }
+    };
+    let (Some(prev), Some(edits), Some(old_tree)) = (prev, edits, old_tree) else {
+        return full(&facts);
+    };
+    if prev.signature != sig {
+        return full(&facts);
+    }
+
+    // What changed, in the new text's offsets: each edit's new text carried
+    // through the edits after it, and whatever the parser restructured.
+    let mut changed: Vec<Range<usize>> = Vec::new();
+    for (i, e) in edits.iter().enumerate() {
+        let mut r = e.start..e.new_end;
+        for later in &edits[i + 1..] {
+            let s = later.map(r.start).unwrap_or(later.start);
+            let end = later.map(r.end).unwrap_or(later.new_end);
+            r = s.min(end)..end.max(s);
+        }
+        changed.push(r);
+    }
+    changed.extend(
+        old_tree
+            .changed_ranges(tree)
+            .map(|r| r.start_byte..r.end_byte),
+    );
+
+    let mut affected = BTreeSet::new();
+    for r in &changed {
+        statements_touching(&children, r, &mut affected);
+    }
+    let mut kept = Vec::with_capacity(prev.raw.len());
+    for f in &prev.raw {
+        let Some(range) = shift(&f.range, edits) else {
+            continue;
+        };
+        let mut f = f.clone();
+        f.range = range;
+        if let Some(fix) = &mut f.fix {
+            let mut ok = true;
+            for e in &mut fix.edits {
+                match shift(&e.range, edits) {
+                    Some(r) => e.range = r,
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                // Its fix reaches into edited text: ask the rules again.
+                statements_touching(&children, &(f.range.start..f.range.start), &mut affected);
+                continue;
+            }
+        }
+        kept.push(f);
+    }
+    let ranges: Vec<Range<usize>> = affected.iter().map(|&i| children[i].byte_range()).collect();
+    kept.retain(|f| {
+        !ranges
+            .iter()
+            .any(|r| r.start <= f.range.start && f.range.start < r.end.max(r.start + 1))
+    });
+    kept.extend(run_rules(tree, src, lang, settings, &facts, Some(&ranges)));
+    Output {
+        findings: finish(kept.clone(), src, tree),
+        state: Arc::new(State {
+            signature: sig,
+            raw: kept,
+        }),
+        partial: true,
+    }
+}
