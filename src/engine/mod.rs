@@ -156,7 +156,7 @@ fn run_rules_in(
                 cap,
                 args: strs.collect(),
             };
-            pred.eval(&facts, src, settings, &mut vars)
+            pred.eval(facts, src, settings, &mut vars)
         });
         if !ok {
             continue;
