@@ -1,6 +1,7 @@
 //! The analysis engine: text in, findings out. It knows nothing of LSP or the
 //! terminal; the server and the CLI are adapters over `analyze`.
 pub mod facts;
+pub mod fixes;
 pub mod incremental;
 pub mod lang;
 pub mod position;

@@ -1,0 +1,141 @@
+//! Applying fixes: merging the edits of many findings into one coherent
+//! change, and repeating until nothing is left to fix, so that fixing a
+//! second time never changes anything.
+use std::ops::Range;
+
+use super::{analyze_source, lang::Lang, Edit, Finding, Settings};
+
+/// How many rounds fix-all runs before it stops; one or two settle every
+/// combination of fixes in practice.
+const MAX_ROUNDS: usize = 8;
+
+/// The line ending a file mostly uses, for fixes that insert lines.
+pub fn line_ending(src: &str) -> &'static str {
+    let crlf = memchr::memmem::find_iter(src.as_bytes(), b"\r\n").count();
+    let lf = memchr::memchr_iter(b'\n', src.as_bytes()).count();
+    if crlf * 2 > lf {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+        // Two insertions at one point, or an insertion at the edge of a
+        // replacement, would interleave unpredictably: treat as overlapping.
+        || (a.start == b.start && (a.is_empty() || b.is_empty()))
+}
+
+/// Picks a set of whole fixes whose edits do not conflict (identical edits
+/// shared by several fixes count once), in document order.
+pub fn merge(findings: &[Finding]) -> Vec<Edit> {
+    let mut chosen: Vec<Edit> = Vec::new();
+    let mut fixes: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
+    fixes.sort_by_key(|f| f.range.start);
+    for f in fixes {
+        let edits = &f.fix.as_ref().unwrap().edits;
+        let new: Vec<&Edit> = edits.iter().filter(|e| !chosen.contains(e)).collect();
+        let clash = new
+            .iter()
+            .any(|e| chosen.iter().any(|c| overlaps(&c.range, &e.range)));
+        if !clash {
+            chosen.extend(new.into_iter().cloned());
+        }
+    }
+    chosen.sort_by_key(|e| (e.range.start, e.range.end));
+    chosen
+}
+
+/// Applies non-overlapping edits sorted by position.
+pub fn apply(src: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&src[at..e.range.start]);
+        out.push_str(&e.text);
+        at = e.range.end;
+    }
+    out.push_str(&src[at..]);
+    out
+}
+
+fn error_count(src: &str, lang: Lang) -> usize {
+    let Some(tree) = super::parse(src, lang, None) else {
+        return 0;
+    };
+    let mut n = 0;
+    let mut c = tree.walk();
+    loop {
+        let node = c.node();
+        if node.is_error() || node.is_missing() {
+            n += 1;
+        }
+        if node.has_error() && c.goto_first_child() {
+            continue;
+        }
+        while !c.goto_next_sibling() {
+            if !c.goto_parent() {
+                return n;
+            }
+        }
+    }
+}
+
+/// Applies every fix, round after round, until no fixable finding is left
+/// or a round changes nothing. A round whose result parses worse than its
+/// input is retried fix by fix, keeping only those that parse cleanly.
+/// Returns the fixed text, or `None` when nothing changed.
+pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
+    let mut text = src.to_string();
+    for _ in 0..MAX_ROUNDS {
+        let findings = analyze_source(&text, lang, settings);
+        let edits = merge(&findings);
+        if edits.is_empty() {
+            break;
+        }
+        let mut next = apply(&text, &edits);
+        if lang.is_grammar() && error_count(&next, lang) > error_count(&text, lang) {
+            next = text.clone();
+            for f in findings.iter().filter(|f| f.fix.is_some()) {
+                // Offsets of `f` refer to `text`; apply it alone there.
+                let alone = apply(&text, &merge(std::slice::from_ref(f)));
+                if error_count(&alone, lang) <= error_count(&text, lang) {
+                    next = alone;
+                    break;
+                }
+            }
+        }
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    (text != src).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ending_follows_the_file() {
+        assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
+        assert_eq!(line_ending("a\nb\n"), "\n");
+        assert_eq!(line_ending("one line"), "\n");
+    }
+
+    #[test]
+    fn fix_all_settles_in_one_call() {
+        let src = "import { createClerkClient } from '@clerk/clerk-sdk-node/esm/instance';\n\
+createClerkClient({ apiKey: 'a' });\ncreateClerkClient({ apiKey });\n";
+        let s = Settings::default();
+        let once = fix_all(src, Lang::TypeScript, &s).unwrap();
+        assert_eq!(
+            once,
+            "import { createClerkClient } from '@clerk/clerk-sdk-node';\n\
+createClerkClient({ secretKey: 'a' });\ncreateClerkClient({ secretKey: apiKey });\n"
+        );
+        assert_eq!(fix_all(&once, Lang::TypeScript, &s), None);
+    }
+}
