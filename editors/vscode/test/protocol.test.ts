@@ -29,6 +29,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { computeFixAll, FIX_ALL_KIND, SOURCE } from '../src/fixAll';
+import { realClientCapabilities } from './clientCapabilities';
 import { serverBinary } from './server';
 
 const CORE1 = `import { createClerkClient } from '@clerk/clerk-sdk-node';
@@ -155,26 +156,13 @@ describe('protocol round trip with the real server', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clerk-core2-proto-'));
     s = new Session(serverBinary());
-    // What vscode-languageclient 9 announces for the parts the server reads.
     init = await s.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      clientInfo: { name: 'Visual Studio Code', version: '1.82.0' },
       rootUri: pathToFileURL(dir).toString(),
       workspaceFolders: null,
-      capabilities: {
-        general: { positionEncodings: ['utf-16'] },
-        workspace: { workspaceEdit: { documentChanges: true }, configuration: true },
-        textDocument: {
-          synchronization: { didSave: true, dynamicRegistration: true },
-          publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
-          codeAction: {
-            isPreferredSupport: true,
-            codeActionLiteralSupport: {
-              codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source', 'source.fixAll'] },
-            },
-          },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
-        },
-      },
+      // Exactly what the extension's client announces.
+      capabilities: realClientCapabilities(),
       initializationOptions: { clerkCore2: { rules: {}, scope: 'clerkFiles' } },
     });
     await s.conn.sendNotification(InitializedNotification.type, {});

@@ -15,18 +15,30 @@ M._load = function (this: unknown, request: string, parent: unknown, isMain: boo
 };
 
 const SRC = path.resolve(__dirname, '..', '..', 'src');
+// The client library keeps the `vscode` module it first saw.
+const CLIENT_LIB = path.dirname(require.resolve('vscode-languageclient/package.json'));
 
 /**
- * Loads a fresh copy of the compiled extension with `require('vscode')` and
- * friends answered by `stubs`, so module-level state never leaks between
- * tests.
+ * Answers `require(name)` with `stubs[name]` from now on, and forgets the
+ * modules that may hold on to earlier stubs, so no state leaks between tests.
  */
-export function loadWithStubs<T>(stubs: Record<string, unknown>, file = 'extension'): T {
+function useStubs(stubs: Record<string, unknown>): void {
   current = stubs;
   for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(SRC + path.sep)) {
+    if (key.startsWith(SRC + path.sep) || key.startsWith(CLIENT_LIB + path.sep)) {
       delete require.cache[key];
     }
   }
+}
+
+/** A fresh copy of the compiled extension, with its imports answered by `stubs` where given. */
+export function loadWithStubs<T>(stubs: Record<string, unknown>, file = 'extension'): T {
+  useStubs(stubs);
   return require(path.join(SRC, file)) as T;
+}
+
+/** The real `vscode-languageclient/node`, bound to the given `vscode` stub. */
+export function realLanguageClient(vscode: unknown): typeof import('vscode-languageclient/node') {
+  useStubs({ vscode });
+  return require('vscode-languageclient/node');
 }

@@ -10,6 +10,8 @@ export interface FakeOutputChannel {
   appendLine(line: string): void;
   append(text: string): void;
   show(preserveFocus?: boolean): void;
+  clear(): void;
+  hide(): void;
   dispose(): void;
 }
 
@@ -86,6 +88,10 @@ export function createVscode(config: Record<string, unknown> = {}) {
           show() {
             this.shown++;
           },
+          clear() {
+            this.lines = [];
+          },
+          hide() {},
           dispose() {
             this.disposed = true;
           },
@@ -156,4 +162,66 @@ export function createVscode(config: Record<string, unknown> = {}) {
 
 export function fakeContext(extensionPath: string) {
   return { extensionPath, subscriptions: [] as { dispose(): unknown }[] };
+}
+
+/**
+ * A stand-in for any part of the API the extension itself does not use:
+ * callable, constructible, and every property is another stand-in.
+ * vscode-languageclient touches dozens of such parts while it starts.
+ */
+function anything(name: string): unknown {
+  const fn = function () {
+    return anything(`${name}()`);
+  };
+  return new Proxy(fn, {
+    get(target, p) {
+      if (p === Symbol.toPrimitive) {
+        return () => name;
+      }
+      if (p === 'then') {
+        return undefined; // not a promise
+      }
+      if (p === Symbol.iterator) {
+        return function* () {};
+      }
+      const t = target as unknown as Record<PropertyKey, unknown>;
+      if (!(p in t)) {
+        t[p] = anything(`${name}.${String(p)}`);
+      }
+      return t[p];
+    },
+    construct() {
+      return anything(`new ${name}`) as object;
+    },
+  });
+}
+
+function permissive<T extends object>(obj: T, name: string): T {
+  return new Proxy(obj, {
+    get(t, p) {
+      if (p in t) {
+        const v = (t as Record<PropertyKey, unknown>)[p];
+        return v && typeof v === 'object' ? permissive(v, `${name}.${String(p)}`) : v;
+      }
+      if (typeof p === 'symbol' || p === 'then' || p === '__esModule') {
+        return undefined;
+      }
+      return anything(`${name}.${String(p)}`);
+    },
+  });
+}
+
+/**
+ * The recording stub, widened so the real vscode-languageclient can run on
+ * it: what the extension uses is recorded as usual, the rest is inert.
+ */
+export function createPermissiveVscode(config: Record<string, unknown> = {}) {
+  const made = createVscode(config);
+  const vscode = Object.assign(made.vscode, {
+    // The client refuses to run on an editor it does not recognise.
+    version: '1.82.0',
+    // Sent as clientInfo, whose `name` the protocol requires.
+    env: { appName: 'Visual Studio Code', language: 'en' },
+  });
+  return { ...made, vscode: permissive(vscode, 'vscode') };
 }
