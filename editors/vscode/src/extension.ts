@@ -116,10 +116,8 @@ export class ClerkCore2 {
     try {
       await client.start();
     } catch (e) {
-      this.output.appendLine(`The server failed to start: ${String(e)}`);
-      void vscode.window.showErrorMessage(
-        `${CLIENT_NAME}: ${found.path} failed to start. See the "${CLIENT_NAME}" output for details.`,
-      );
+      // The client has already shown a notification that leads here.
+      this.output.appendLine(`${found.path} failed to start: ${String(e)}`);
     }
   }
 
@@ -229,7 +227,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ClerkC
     vscode.commands.registerCommand(COMMANDS.restart, () => ext.restart()),
     vscode.commands.registerCommand(COMMANDS.fixAll, () => ext.fixAll()),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => ext.output.show(true)),
-    vscode.workspace.onDidChangeConfiguration((e) => ext.onConfigurationChanged(e)),
+    vscode.workspace.onDidChangeConfiguration((e) =>
+      ext.onConfigurationChanged(e).catch((err) => ext.output.appendLine(`Applying settings: ${String(err)}`)),
+    ),
   );
   await ext.start();
   return ext;
