@@ -1,16 +1,14 @@
 //! `check`: walk paths, analyse every supported file on all cores, report.
 use std::{
     io::{self, Write},
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::ExitCode,
-    sync::Mutex,
 };
 
 use clap::{Args, ValueEnum};
-use ignore::{WalkBuilder, WalkState};
 
 use super::output::{self, FileReport};
-use crate::engine::{self, lang::Lang, Settings};
+use crate::engine::{lang::Lang, workspace, Settings};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -34,95 +32,39 @@ pub struct CheckArgs {
     pub config: Option<String>,
 }
 
-/// Walks `paths` and analyses each file, returning the reports of files with
+/// Checks `paths` (files or folders), returning the reports of files with
 /// findings (sorted by path) and the errors met on the way.
 pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, Vec<String>) {
-    let reports = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    let mut walk_roots = Vec::new();
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    let mut roots = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Err(e) => errors.lock().unwrap().push(format!("{}: {e}", p.display())),
-            Ok(m) if m.is_dir() => walk_roots.push(p.clone()),
+            Err(e) => errors.push(format!("{}: {e}", p.display())),
+            Ok(m) if m.is_dir() => roots.push(p.clone()),
             Ok(_) => match Lang::from_path(p) {
-                Some(lang) => check_file(p, lang, settings, &reports, &errors),
-                None => errors.lock().unwrap().push(format!(
+                Some(lang) => match workspace::analyze_file(p, lang, settings) {
+                    Ok(r) if !r.findings.is_empty() => reports.push(r),
+                    Ok(_) => {}
+                    Err(e) => errors.push(e),
+                },
+                None => errors.push(format!(
                     "{}: not a file this tool checks (.js .jsx .mjs .cjs .ts .mts .cts .tsx, .env*, package.json)",
                     p.display()
                 )),
             },
         }
     }
-    if let Some((first, rest)) = walk_roots.split_first() {
-        let mut b = WalkBuilder::new(first);
-        for r in rest {
-            b.add(r);
-        }
-        // `.env` files are hidden files; ignore rules and the skip list below
-        // still keep `.git` and dependencies out.
-        b.hidden(false).require_git(false).filter_entry(|e| {
-            let name = e.file_name();
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && (name == "node_modules" || name == ".git"))
-        });
-        b.build_parallel().run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Err(e) => errors.lock().unwrap().push(e.to_string()),
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        if let Some(lang) = Lang::from_path(e.path()) {
-                            check_file(e.path(), lang, settings, &reports, &errors);
-                        }
-                    }
-                    Ok(_) => {}
-                }
-                WalkState::Continue
-            })
-        });
-    }
-    let mut reports = reports.into_inner().unwrap();
-    reports.sort_by(|a: &FileReport, b: &FileReport| a.path.cmp(&b.path));
-    let mut errors = errors.into_inner().unwrap();
+    let (found, walk_errors) = workspace::collect(&roots, settings);
+    reports.extend(found);
+    errors.extend(walk_errors);
+    let mut reports: Vec<FileReport> = reports
+        .into_iter()
+        .map(|r| FileReport::new(&r.path, r.src, r.findings))
+        .collect();
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
     errors.sort();
     (reports, errors)
-}
-
-fn check_file(
-    path: &Path,
-    lang: Lang,
-    settings: &Settings,
-    reports: &Mutex<Vec<FileReport>>,
-    errors: &Mutex<Vec<String>>,
-) {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            errors
-                .lock()
-                .unwrap()
-                .push(format!("{}: {e}", path.display()));
-            return;
-        }
-    };
-    // Invalid UTF-8 is checked as text all the same; offsets after the
-    // damaged bytes shift slightly, which beats skipping the file.
-    let src = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!("{}: not valid UTF-8", path.display());
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
-    if !engine::may_have_findings(&src, settings) {
-        return;
-    }
-    let findings = engine::analyze_source(&src, lang, settings);
-    if !findings.is_empty() {
-        reports
-            .lock()
-            .unwrap()
-            .push(FileReport::new(path, src, findings));
-    }
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {

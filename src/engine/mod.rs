@@ -7,6 +7,7 @@ pub mod query;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
+pub mod workspace;
 
 use std::{cell::RefCell, ops::Range};
 

@@ -1,5 +1,7 @@
 //! An open buffer: the rope the client edits, the tree parsed from it, and the
 //! findings of its latest version.
+use std::sync::Arc;
+
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Point, Tree};
@@ -14,12 +16,52 @@ use crate::engine::{
 pub struct Document {
     pub lang: Lang,
     pub version: i32,
+    /// Bumped on every change; analysis results carry the generation they
+    /// were computed for, so a late result never overwrites a newer one.
+    pub generation: u64,
     pub rope: Rope,
     /// Contiguous copy of the rope for the parser and the queries, refreshed
-    /// once per change notification rather than once per edit.
-    pub text: String,
+    /// once per change notification rather than once per edit, and shared
+    /// with analysis running off the protocol loop.
+    pub text: Arc<str>,
     pub tree: Option<Tree>,
     pub findings: Vec<Finding>,
+    /// Generation `findings` (and `tree`) belong to.
+    pub analyzed: u64,
+}
+
+/// What analysis off the protocol loop needs: cheap to take (an `Arc` and a
+/// reference-counted tree).
+pub struct Snapshot {
+    pub lang: Lang,
+    pub generation: u64,
+    pub text: Arc<str>,
+    pub tree: Option<Tree>,
+}
+
+pub struct Analyzed {
+    pub generation: u64,
+    pub tree: Option<Tree>,
+    pub findings: Vec<Finding>,
+}
+
+impl Snapshot {
+    pub fn analyze(self, settings: &Settings) -> Analyzed {
+        let tree = if self.lang.is_grammar() {
+            engine::parse(&self.text, self.lang, self.tree.as_ref())
+        } else {
+            None
+        };
+        let findings = match &tree {
+            Some(t) => engine::analyze(t, &self.text, self.lang, settings),
+            None => engine::analyze_source(&self.text, self.lang, settings),
+        };
+        Analyzed {
+            generation: self.generation,
+            tree,
+            findings,
+        }
+    }
 }
 
 fn point(rope: &Rope, byte: usize) -> Point {
@@ -35,12 +77,14 @@ impl Document {
         let mut doc = Document {
             lang,
             version,
+            generation: 0,
             rope: Rope::from_str(&text),
-            text,
+            text: text.into(),
             tree: None,
             findings: Vec::new(),
+            analyzed: u64::MAX,
         };
-        doc.reparse(settings);
+        doc.refresh(settings);
         doc
     }
 
@@ -95,21 +139,46 @@ impl Document {
                 });
             }
         }
-        self.text = self.rope.to_string();
+        self.text = self.rope.to_string().into();
+        self.generation += 1;
     }
 
-    /// Reparses (incrementally when the tree was kept in step) and reanalyses.
-    pub fn reparse(&mut self, settings: &Settings) {
-        if self.lang.is_grammar() {
-            self.tree = engine::parse(&self.text, self.lang, self.tree.as_ref());
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            lang: self.lang,
+            generation: self.generation,
+            text: self.text.clone(),
+            tree: self.tree.clone(),
         }
-        self.reanalyze(settings);
     }
 
+    /// Stores an analysis if it is of the current text; a stale one is dropped.
+    pub fn accept(&mut self, a: Analyzed) -> bool {
+        if a.generation != self.generation {
+            return false;
+        }
+        self.tree = a.tree;
+        self.findings = a.findings;
+        self.analyzed = a.generation;
+        true
+    }
+
+    pub fn is_fresh(&self) -> bool {
+        self.analyzed == self.generation
+    }
+
+    /// Analyses in place when the findings lag behind the text (a request
+    /// that arrived while analysis ran elsewhere).
+    pub fn refresh(&mut self, settings: &Settings) {
+        if !self.is_fresh() {
+            let a = self.snapshot().analyze(settings);
+            self.accept(a);
+        }
+    }
+
+    /// Forces reanalysis of the current text (settings changed).
     pub fn reanalyze(&mut self, settings: &Settings) {
-        self.findings = match &self.tree {
-            Some(tree) => engine::analyze(tree, &self.text, self.lang, settings),
-            None => engine::analyze_source(&self.text, self.lang, settings),
-        };
+        self.analyzed = u64::MAX;
+        self.refresh(settings);
     }
 }

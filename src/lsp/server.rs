@@ -1,9 +1,9 @@
 //! The LSP face of the engine. Handlers mutate the document store without
-//! awaiting, so notifications take effect in the order they arrive, and no
-//! map guard is ever held across an `.await`.
+//! awaiting, so notifications take effect in the order they arrive; analysis
+//! runs on the blocking pool, and no map guard is ever held across `.await`.
 use std::{
     collections::HashMap,
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, OnceLock, RwLock,
@@ -17,32 +17,71 @@ use tower_lsp_server::{
     ls_types::{
         CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
         CodeActionProviderCapability, CodeActionResponse, CodeDescription, Diagnostic,
-        DiagnosticSeverity, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-        DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentChanges, Hover,
-        HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+        DiagnosticOptions, DiagnosticServerCapabilities, DiagnosticSeverity,
+        DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+        DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+        DidOpenTextDocumentParams, DocumentChanges, DocumentDiagnosticParams,
+        DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType,
+        FileSystemWatcher, FullDocumentDiagnosticReport, GlobPattern, Hover, HoverContents,
+        HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
         InitializedParams, MarkupContent, MarkupKind, MessageType, NumberOrString, OneOf,
-        OptionalVersionedTextDocumentIdentifier, PositionEncodingKind, ServerCapabilities,
-        ServerInfo, TextDocumentEdit, TextDocumentSyncCapability, TextDocumentSyncKind,
-        TextDocumentSyncOptions, TextEdit, Uri, WorkspaceEdit,
+        OptionalVersionedTextDocumentIdentifier, PositionEncodingKind, ProgressToken, Registration,
+        RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
+        ServerCapabilities, ServerInfo, TextDocumentEdit, TextDocumentSyncCapability,
+        TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, UnchangedDocumentDiagnosticReport,
+        Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult,
+        WorkspaceDocumentDiagnosticReport, WorkspaceEdit, WorkspaceFullDocumentDiagnosticReport,
     },
     Client, LanguageServer, LspService, Server,
 };
 
 use super::document::Document;
-use crate::engine::{lang::Lang, position::Encoding, Finding, Settings, Severity};
+use crate::engine::{
+    lang::Lang,
+    position::{Encoding, LineIndex},
+    query, workspace, Finding, Settings, Severity,
+};
 
 pub const SOURCE: &str = "clerk-core2";
 pub const FIX_ALL_KIND: &str = "source.fixAll.clerk-core2";
 
-pub struct Backend {
+/// What the client told us it can do, fixed at `initialize`.
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientCaps {
+    encoding: Encoding,
+    /// Applies versioned `documentChanges`.
+    document_changes: bool,
+    /// Pulls diagnostics of open documents (`textDocument/diagnostic`).
+    pull: bool,
+    work_done_progress: bool,
+    watch_files: bool,
+    refresh_diagnostics: bool,
+}
+
+/// Diagnostics of a workspace file that is not open, from its disk contents.
+struct DiskFile {
+    diagnostics: Vec<Diagnostic>,
+}
+
+struct Inner {
     client: Client,
     docs: DashMap<Uri, Document>,
+    disk: DashMap<Uri, DiskFile>,
     settings: RwLock<Settings>,
-    encoding: OnceLock<Encoding>,
-    /// Whether the client applies versioned `documentChanges`.
-    document_changes: OnceLock<bool>,
+    caps: OnceLock<ClientCaps>,
+    roots: RwLock<Vec<PathBuf>>,
+    /// The client pulls workspace diagnostics, so workspace files are no
+    /// longer pushed.
+    workspace_pull: AtomicBool,
     /// Set by `shutdown`; decides the exit code once `exit` arrives.
     shut_down: Arc<AtomicBool>,
+    /// Serialises publishing of open documents, so that the check "is this
+    /// still the newest analysis" and the send happen as one step.
+    publish_lock: tokio::sync::Mutex<()>,
+}
+
+pub struct Backend {
+    inner: Arc<Inner>,
 }
 
 fn lsp_severity(s: Severity) -> DiagnosticSeverity {
@@ -57,8 +96,7 @@ fn lsp_severity(s: Severity) -> DiagnosticSeverity {
 fn uri_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned()).or_else(|| {
         // Untitled and virtual documents still carry a useful file name.
-        let s = uri.as_str();
-        let name = s.rsplit('/').next()?;
+        let name = uri.as_str().rsplit('/').next()?;
         Some(PathBuf::from(name))
     })
 }
@@ -77,20 +115,110 @@ pub fn negotiate_encoding(params: &InitializeParams) -> Encoding {
     }
 }
 
-impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
-        Backend {
-            shut_down,
-            client,
-            docs: DashMap::new(),
-            settings: RwLock::new(Settings::default()),
-            encoding: OnceLock::new(),
-            document_changes: OnceLock::new(),
+fn client_caps(params: &InitializeParams) -> ClientCaps {
+    let c = &params.capabilities;
+    let ws = c.workspace.as_ref();
+    ClientCaps {
+        encoding: negotiate_encoding(params),
+        document_changes: ws
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        pull: c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.diagnostic.as_ref())
+            .is_some(),
+        work_done_progress: c
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
+        watch_files: ws
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        refresh_diagnostics: ws
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
+    }
+}
+
+fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    #[allow(deprecated)]
+    if roots.is_empty() {
+        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
+            roots.push(p.into_owned());
         }
+    }
+    roots
+}
+
+pub fn to_diagnostic(doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
+    diagnostic(f, doc.range(&f.range, enc))
+}
+
+fn diagnostic(f: &Finding, range: tower_lsp_server::ls_types::Range) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(lsp_severity(f.severity)),
+        code: Some(NumberOrString::String(f.rule.id.to_string())),
+        code_description: f
+            .rule
+            .url()
+            .parse()
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message: f.message.clone(),
+        ..Default::default()
+    }
+}
+
+fn disk_diagnostics(src: &str, findings: &[Finding], enc: Encoding) -> Vec<Diagnostic> {
+    let idx = LineIndex::new(src);
+    findings
+        .iter()
+        .map(|f| {
+            let s = idx.linecol(f.range.start, enc);
+            let e = idx.linecol(f.range.end, enc);
+            diagnostic(
+                f,
+                tower_lsp_server::ls_types::Range::new(
+                    tower_lsp_server::ls_types::Position::new(s.line, s.col),
+                    tower_lsp_server::ls_types::Position::new(e.line, e.col),
+                ),
+            )
+        })
+        .collect()
+}
+
+pub fn hover_markdown(f: &Finding) -> String {
+    format!(
+        "**{}** (`{}`)\n\n{}\n\n---\n\n{}\n\n[Core 2 upgrade guide: {}]({})",
+        f.rule.title,
+        f.rule.id,
+        f.message,
+        f.rule.explanation.trim(),
+        f.rule.section.replace('`', ""),
+        f.rule.url()
+    )
+}
+
+impl Inner {
+    fn caps(&self) -> ClientCaps {
+        self.caps.get().copied().unwrap_or_default()
     }
 
     fn enc(&self) -> Encoding {
-        self.encoding.get().copied().unwrap_or_default()
+        self.caps().encoding
     }
 
     fn settings(&self) -> Settings {
@@ -105,35 +233,119 @@ impl Backend {
             .collect()
     }
 
-    async fn publish(&self, uri: Uri, diags: Vec<Diagnostic>, version: i32) {
-        self.client
-            .publish_diagnostics(uri, diags, Some(version))
-            .await;
+    fn under_roots(&self, path: &Path) -> bool {
+        self.roots
+            .read()
+            .map(|r| r.iter().any(|root| path.starts_with(root)))
+            .unwrap_or(false)
     }
 
-    /// Applies new settings, reanalyses every open buffer and republishes.
-    async fn apply_settings(&self, value: &Value) {
-        let (settings, problems) = Settings::from_json(value);
-        for p in problems {
-            self.client
-                .show_message(MessageType::WARNING, format!("clerk-core2: {p}"))
-                .await;
+    /// Re-reads a workspace file that is not open, stores and pushes its
+    /// diagnostics. A file that is gone or unreadable gets none.
+    async fn refresh_disk_file(self: &Arc<Self>, uri: Uri) {
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return;
+        };
+        let Some(lang) = Lang::from_path(&path) else {
+            return;
+        };
+        let settings = self.settings();
+        let enc = self.enc();
+        let diags = tokio::task::spawn_blocking(move || {
+            workspace::analyze_file(&path, lang, &settings)
+                .map(|r| disk_diagnostics(&r.src, &r.findings, enc))
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default();
+        if self.docs.contains_key(&uri) {
+            // Opened meanwhile: the buffer wins.
+            return;
         }
-        if let Ok(mut s) = self.settings.write() {
-            *s = settings.clone();
+        self.set_disk(uri, diags).await;
+    }
+
+    async fn set_disk(&self, uri: Uri, diags: Vec<Diagnostic>) {
+        let had = self.disk.contains_key(&uri);
+        if diags.is_empty() {
+            self.disk.remove(&uri);
+        } else {
+            self.disk.insert(
+                uri.clone(),
+                DiskFile {
+                    diagnostics: diags.clone(),
+                },
+            );
         }
-        let mut out = Vec::new();
-        for mut entry in self.docs.iter_mut() {
-            entry.reanalyze(&settings);
-            out.push((entry.key().clone(), self.diagnostics(&entry), entry.version));
+        if !self.workspace_pull.load(Ordering::SeqCst) && (had || !diags.is_empty()) {
+            self.client.publish_diagnostics(uri, diags, None).await;
         }
-        for (uri, diags, version) in out {
-            self.publish(uri, diags, version).await;
+    }
+
+    /// Scans the workspace folders and reports files that are not open, with
+    /// work-done progress where the client shows it.
+    async fn scan_workspace(self: Arc<Self>) {
+        let roots = self.roots.read().map(|r| r.clone()).unwrap_or_default();
+        if roots.is_empty() {
+            return;
+        }
+        let progress = if self.caps().work_done_progress {
+            let token = ProgressToken::String("clerk-core2/scan".to_string());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "Clerk Core 2")
+                        .with_message("Scanning the workspace")
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let settings = self.settings();
+        let enc = self.enc();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let walker = tokio::task::spawn_blocking(move || {
+            workspace::walk(
+                &roots,
+                &settings,
+                &|r| {
+                    let diags = disk_diagnostics(&r.src, &r.findings, enc);
+                    let _ = tx.send((r.path, diags));
+                },
+                &|e| tracing::warn!("workspace scan: {e}"),
+            );
+        });
+        let (mut files, mut with_findings) = (0usize, 0usize);
+        while let Some((path, diags)) = rx.recv().await {
+            files += 1;
+            let Some(uri) = Uri::from_file_path(&path) else {
+                continue;
+            };
+            if !diags.is_empty() && !self.docs.contains_key(&uri) {
+                with_findings += 1;
+                self.set_disk(uri, diags).await;
+            }
+            if files % 500 == 0 {
+                if let Some(p) = &progress {
+                    p.report(format!("{files} files checked")).await;
+                }
+            }
+        }
+        let _ = walker.await;
+        tracing::info!("workspace scan: {files} files, {with_findings} with findings");
+        if let Some(p) = progress {
+            p.finish_with_message(format!(
+                "{files} files checked, {with_findings} need Core 2 changes"
+            ))
+            .await;
         }
     }
 
     fn fix_edit(&self, uri: &Uri, doc: &Document, edits: Vec<TextEdit>) -> WorkspaceEdit {
-        if self.document_changes.get().copied().unwrap_or(false) {
+        if self.caps().document_changes {
             WorkspaceEdit {
                 document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
                     text_document: OptionalVersionedTextDocumentIdentifier {
@@ -151,61 +363,133 @@ impl Backend {
             }
         }
     }
-}
 
-pub fn to_diagnostic(doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
-    Diagnostic {
-        range: doc.range(&f.range, enc),
-        severity: Some(lsp_severity(f.severity)),
-        code: Some(NumberOrString::String(f.rule.id.to_string())),
-        code_description: f
-            .rule
-            .url()
-            .parse()
-            .ok()
-            .map(|href| CodeDescription { href }),
-        source: Some(SOURCE.to_string()),
-        message: f.message.clone(),
-        ..Default::default()
+    /// Analyses the current text of `uri` off the protocol loop and, unless a
+    /// newer change superseded it meanwhile, stores and publishes the result.
+    async fn analyze_and_publish(self: &Arc<Self>, uri: Uri) {
+        let Some(snapshot) = self.docs.get(&uri).map(|d| d.snapshot()) else {
+            return;
+        };
+        let settings = self.settings();
+        let this = self.clone();
+        let key = uri.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            // A newer change is already queued behind us: skip the work.
+            if this.docs.get(&key).map(|d| d.generation) != Some(snapshot.generation) {
+                return None;
+            }
+            let analyzed = snapshot.analyze(&settings);
+            let mut doc = this.docs.get_mut(&key)?;
+            if !doc.accept(analyzed) {
+                return None;
+            }
+            Some((this.diagnostics(&doc), doc.version, doc.generation))
+        })
+        .await;
+        if let Ok(Some((diags, version, generation))) = done {
+            self.publish_doc(uri, diags, version, generation).await;
+        }
+    }
+
+    /// Pushes an open document's diagnostics unless a newer analysis of it
+    /// exists by the time it is its turn to be sent.
+    async fn publish_doc(&self, uri: Uri, diags: Vec<Diagnostic>, version: i32, generation: u64) {
+        if self.caps().pull {
+            return;
+        }
+        let _turn = self.publish_lock.lock().await;
+        let current = self
+            .docs
+            .get(&uri)
+            .map(|d| (d.analyzed, d.version))
+            .is_some_and(|(g, v)| g == generation && v == version);
+        if current {
+            self.client
+                .publish_diagnostics(uri, diags, Some(version))
+                .await;
+        }
     }
 }
 
-pub fn hover_markdown(f: &Finding) -> String {
-    format!(
-        "**{}** (`{}`)\n\n{}\n\n---\n\n{}\n\n[Core 2 upgrade guide: {}]({})",
-        f.rule.title,
-        f.rule.id,
-        f.message,
-        f.rule.explanation.trim(),
-        f.rule.section.replace('`', ""),
-        f.rule.url()
-    )
+impl Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                docs: DashMap::new(),
+                disk: DashMap::new(),
+                settings: RwLock::new(Settings::default()),
+                caps: OnceLock::new(),
+                roots: RwLock::new(Vec::new()),
+                workspace_pull: AtomicBool::new(false),
+                shut_down,
+                publish_lock: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// Applies new settings, reanalyses every open buffer and republishes.
+    async fn apply_settings(&self, value: &Value) {
+        let inner = &self.inner;
+        let (settings, problems) = Settings::from_json(value);
+        for p in problems {
+            inner
+                .client
+                .show_message(MessageType::WARNING, format!("clerk-core2: {p}"))
+                .await;
+        }
+        if let Ok(mut s) = inner.settings.write() {
+            *s = settings.clone();
+        }
+        let mut out = Vec::new();
+        for mut entry in inner.docs.iter_mut() {
+            entry.reanalyze(&settings);
+            out.push((
+                entry.key().clone(),
+                inner.diagnostics(&entry),
+                entry.version,
+                entry.generation,
+            ));
+        }
+        if inner.caps().pull {
+            if inner.caps().refresh_diagnostics {
+                let _ = inner.client.workspace_diagnostic_refresh().await;
+            }
+        } else {
+            for (uri, diags, version, generation) in out {
+                inner.publish_doc(uri, diags, version, generation).await;
+            }
+        }
+        tokio::spawn(inner.clone().scan_workspace());
+    }
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let enc = negotiate_encoding(&params);
-        let _ = self.encoding.set(enc);
-        let doc_changes = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|w| w.workspace_edit.as_ref())
-            .and_then(|e| e.document_changes)
-            .unwrap_or(false);
-        let _ = self.document_changes.set(doc_changes);
+        let inner = &self.inner;
+        let caps = client_caps(&params);
+        let _ = inner.caps.set(caps);
+        if let Ok(mut r) = inner.roots.write() {
+            *r = roots_of(&params);
+        }
         if let Some(opts) = &params.initialization_options {
             let (settings, problems) = Settings::from_json(opts);
             for p in problems {
                 tracing::warn!("initializationOptions: {p}");
             }
-            if let Ok(mut s) = self.settings.write() {
+            if let Ok(mut s) = inner.settings.write() {
                 *s = settings;
             }
         }
+        // Compile the rule queries while the client finishes its handshake.
+        tokio::task::spawn_blocking(|| {
+            for lang in Lang::GRAMMARS {
+                query::compiled(lang);
+            }
+        });
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                position_encoding: Some(match enc {
+                position_encoding: Some(match caps.encoding {
                     Encoding::Utf8 => PositionEncodingKind::UTF8,
                     Encoding::Utf16 => PositionEncodingKind::UTF16,
                     Encoding::Utf32 => PositionEncodingKind::UTF32,
@@ -228,6 +512,14 @@ impl LanguageServer for Backend {
                         ..Default::default()
                     },
                 )),
+                diagnostic_provider: caps.pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(SOURCE.to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: true,
+                        ..Default::default()
+                    })
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -239,33 +531,71 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tracing::info!("initialized, position encoding {:?}", self.enc());
+        let inner = &self.inner;
+        tracing::info!("initialized, position encoding {:?}", inner.enc());
+        if inner.caps().watch_files {
+            let opts = DidChangeWatchedFilesRegistrationOptions {
+                watchers: [
+                    "**/*.{js,jsx,mjs,cjs,ts,mts,cts,tsx}",
+                    "**/.env",
+                    "**/.env.*",
+                    "**/package.json",
+                ]
+                .iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect(),
+            };
+            let reg = Registration {
+                id: "clerk-core2/watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(opts).ok(),
+            };
+            if let Err(e) = inner.client.register_capability(vec![reg]).await {
+                tracing::warn!("could not watch files: {e}");
+            }
+        }
+        tokio::spawn(inner.clone().scan_workspace());
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shut_down.store(true, Ordering::SeqCst);
+        self.inner.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let inner = &self.inner;
         let td = params.text_document;
         let path = uri_path(&td.uri);
         let Some(lang) = Lang::from_language_id(&td.language_id, path.as_deref()) else {
             tracing::debug!("ignoring {} ({})", td.uri.as_str(), td.language_id);
             return;
         };
-        let doc = Document::new(lang, td.version, td.text, &self.settings());
-        let diags = self.diagnostics(&doc);
-        self.docs.insert(td.uri.clone(), doc);
-        self.publish(td.uri, diags, td.version).await;
+        // The first analysis happens here, not on the blocking pool: a
+        // request right after `didOpen` then always sees findings.
+        let doc = Document::new(lang, td.version, td.text, &inner.settings());
+        let diags = inner.diagnostics(&doc);
+        let generation = doc.generation;
+        inner.docs.insert(td.uri.clone(), doc);
+        let from_disk = inner.disk.remove(&td.uri).is_some();
+        if !inner.caps().pull {
+            inner
+                .publish_doc(td.uri, diags, td.version, generation)
+                .await;
+        } else if from_disk && !inner.workspace_pull.load(Ordering::SeqCst) {
+            // The pulled diagnostics take over from the pushed disk ones.
+            inner.client.publish_diagnostics(td.uri, vec![], None).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let inner = &self.inner;
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let settings = self.settings();
-        let diags = {
-            let Some(mut doc) = self.docs.get_mut(&uri) else {
+        {
+            let Some(mut doc) = inner.docs.get_mut(&uri) else {
                 tracing::warn!(
                     "didChange for a document that is not open: {}",
                     uri.as_str()
@@ -279,30 +609,58 @@ impl LanguageServer for Backend {
                     uri.as_str()
                 );
             }
-            doc.apply_changes(&params.content_changes, self.enc());
+            doc.apply_changes(&params.content_changes, inner.enc());
             doc.version = version;
-            doc.reparse(&settings);
-            self.diagnostics(&doc)
-        };
-        self.publish(uri, diags, version).await;
+        }
+        inner.analyze_and_publish(uri).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let inner = &self.inner;
         let uri = params.text_document.uri;
-        self.docs.remove(&uri);
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        inner.docs.remove(&uri);
+        let on_disk = uri
+            .to_file_path()
+            .is_some_and(|p| p.is_file() && inner.under_roots(&p));
+        if !inner.caps().pull {
+            inner
+                .client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
+        if on_disk {
+            // Closed, the file is part of the workspace view again.
+            inner.refresh_disk_file(uri).await;
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_settings(&params.settings).await;
     }
 
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let inner = &self.inner;
+        for ev in params.changes {
+            if inner.docs.contains_key(&ev.uri) {
+                continue;
+            }
+            if ev.typ == FileChangeType::DELETED {
+                inner.set_disk(ev.uri, Vec::new()).await;
+            } else {
+                inner.refresh_disk_file(ev.uri).await;
+            }
+        }
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let inner = &self.inner;
         let p = params.text_document_position_params;
-        let Some(doc) = self.docs.get(&p.text_document.uri) else {
+        let settings = inner.settings();
+        let Some(mut doc) = inner.docs.get_mut(&p.text_document.uri) else {
             return Ok(None);
         };
-        let enc = self.enc();
+        doc.refresh(&settings);
+        let enc = inner.enc();
         let at = doc.offset(p.position, enc);
         let Some(f) = doc
             .findings
@@ -321,11 +679,14 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let inner = &self.inner;
         let uri = params.text_document.uri;
-        let Some(doc) = self.docs.get(&uri) else {
+        let settings = inner.settings();
+        let Some(mut doc) = inner.docs.get_mut(&uri) else {
             return Ok(None);
         };
-        let enc = self.enc();
+        doc.refresh(&settings);
+        let enc = inner.enc();
         let only = params.context.only.as_deref();
         let wants = |k: &CodeActionKind| {
             only.is_none_or(|o| o.iter().any(|w| k.as_str().starts_with(w.as_str())))
@@ -356,13 +717,88 @@ impl LanguageServer for Backend {
                     title: fix.title.clone(),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
-                    edit: Some(self.fix_edit(&uri, &doc, edits)),
+                    edit: Some(inner.fix_edit(&uri, &doc, edits)),
                     is_preferred: Some(true),
                     ..Default::default()
                 }));
             }
         }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let inner = &self.inner;
+        let uri = params.text_document.uri;
+        let settings = inner.settings();
+        let report = match inner.docs.get_mut(&uri) {
+            Some(mut doc) => {
+                doc.refresh(&settings);
+                let result_id = format!("{}", doc.generation);
+                if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+                    DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                        related_documents: None,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id,
+                        },
+                    })
+                } else {
+                    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                        related_documents: None,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: Some(result_id),
+                            items: inner.diagnostics(&doc),
+                        },
+                    })
+                }
+            }
+            None => DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items: inner
+                        .disk
+                        .get(&uri)
+                        .map(|d| d.diagnostics.clone())
+                        .unwrap_or_default(),
+                },
+            }),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let inner = &self.inner;
+        if !inner.workspace_pull.swap(true, Ordering::SeqCst) {
+            // From now on the client pulls: withdraw what was pushed.
+            let pushed: Vec<Uri> = inner.disk.iter().map(|e| e.key().clone()).collect();
+            for uri in pushed {
+                inner.client.publish_diagnostics(uri, vec![], None).await;
+            }
+        }
+        let items = inner
+            .disk
+            .iter()
+            .filter(|e| !inner.docs.contains_key(e.key()))
+            .map(|e| {
+                WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                    uri: e.key().clone(),
+                    version: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items: e.diagnostics.clone(),
+                    },
+                })
+            })
+            .collect();
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
     }
 }
 

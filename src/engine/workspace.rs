@@ -1,0 +1,104 @@
+//! Walking a project: the file set both `check` and the server's workspace
+//! view analyse, on all cores.
+use std::{
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::{analyze_source, lang::Lang, may_have_findings, Finding, Settings};
+
+/// One analysed file.
+pub struct FileResult {
+    pub path: PathBuf,
+    pub src: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads and analyses one file; `Ok(None)` when it cannot contain a finding.
+pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<FileResult, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Invalid UTF-8 is checked as text all the same; offsets after the
+    // damaged bytes shift slightly, which beats skipping the file.
+    let src = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("{}: not valid UTF-8", path.display());
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let findings = if may_have_findings(&src, settings) {
+        analyze_source(&src, lang, settings)
+    } else {
+        Vec::new()
+    };
+    Ok(FileResult {
+        path: path.to_path_buf(),
+        src,
+        findings,
+    })
+}
+
+/// A walker over `roots` that honours `.gitignore`, keeps hidden `.env`
+/// files, and skips `.git` and `node_modules`.
+pub fn walker(roots: &[PathBuf]) -> Option<WalkBuilder> {
+    let (first, rest) = roots.split_first()?;
+    let mut b = WalkBuilder::new(first);
+    for r in rest {
+        b.add(r);
+    }
+    b.hidden(false).require_git(false).filter_entry(|e| {
+        let name = e.file_name();
+        !(e.file_type().is_some_and(|t| t.is_dir()) && (name == "node_modules" || name == ".git"))
+    });
+    Some(b)
+}
+
+/// Analyses every supported file under `roots` in parallel, calling `each`
+/// for every file read (with or without findings) and `error` for what could
+/// not be read. Both may be called from several threads.
+pub fn walk(
+    roots: &[PathBuf],
+    settings: &Settings,
+    each: &(dyn Fn(FileResult) + Sync),
+    error: &(dyn Fn(String) + Sync),
+) {
+    let Some(b) = walker(roots) else { return };
+    b.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Err(e) => error(e.to_string()),
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    if let Some(lang) = Lang::from_path(e.path()) {
+                        match analyze_file(e.path(), lang, settings) {
+                            Ok(r) => each(r),
+                            Err(msg) => error(msg),
+                        }
+                    }
+                }
+                Ok(_) => {}
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+/// `walk`, collected: files with findings sorted by path, and errors.
+pub fn collect(roots: &[PathBuf], settings: &Settings) -> (Vec<FileResult>, Vec<String>) {
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    walk(
+        roots,
+        settings,
+        &|r| {
+            if !r.findings.is_empty() {
+                files.lock().unwrap().push(r);
+            }
+        },
+        &|e| errors.lock().unwrap().push(e),
+    );
+    let mut files = files.into_inner().unwrap();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, errors.into_inner().unwrap())
+}

@@ -1,0 +1,224 @@
+//! `check` as a user runs it: each format and exit code, on real folders.
+use std::{fs, path::Path};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const CORE1_TS: &str =
+    "import { createClerkClient, setClerkApiKey } from '@clerk/clerk-sdk-node';\n\
+setClerkApiKey('sk_test_x');\n\
+const clerk = createClerkClient({ apiKey: 'sk_test_x' });\n";
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |p: &str, s: &str| {
+        let path = dir.path().join(p);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, s).unwrap();
+    };
+    w("src/clerk.ts", CORE1_TS);
+    w("src/clean.js", "console.log('no clerk here');\n");
+    // Emoji and CJK before the finding: columns are UTF-16 code units.
+    w(
+        "src/unicode.mjs",
+        "import * as sdk from '@clerk/clerk-sdk-node';\nconst s = '日本😀'; sdk.setClerkApiVersion('v1');\n",
+    );
+    w(
+        "node_modules/dep/index.js",
+        "require('@clerk/clerk-sdk-node').setClerkApiKey('x');\n",
+    );
+    w("ignored/gen.ts", CORE1_TS);
+    w(".gitignore", "ignored/\n");
+    w("README.md", "setClerkApiKey('not code')\n");
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("clerk-core2-lsp")
+        .unwrap()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn human_lists_findings_with_links_and_a_summary_without_colour_when_piped() {
+    let dir = project();
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "src/clerk.ts:1:29: error client-setter-removed `setClerkApiKey` was removed in v5: pass the value to `createClerkClient({ ... })` instead, or drop the call if v5's default already matches",
+            "src/clerk.ts:2:1: error client-setter-removed `setClerkApiKey` was removed in v5: pass the value to `createClerkClient({ ... })` instead, or drop the call if v5's default already matches",
+            "src/clerk.ts:3:35: error api-key-option `apiKey` is ignored by `createClerkClient` in v5: rename it to `secretKey`",
+            "src/unicode.mjs:2:19: error client-setter-removed `setClerkApiVersion` was removed in v5: pass the value to `createClerkClient({ ... })` instead, or drop the call if v5's default already matches",
+        ]
+    );
+    assert!(out.contains(
+        "    see https://clerk.com/docs/guides/development/upgrading/upgrade-guides/core-2/node#deprecation-removals"
+    ));
+    assert!(
+        out.ends_with("\n4 findings (4 errors) in 2 files; 1 with an automatic fix.\n"),
+        "{out}"
+    );
+    assert!(!out.contains('\x1b'), "no colour codes when not a terminal");
+    assert!(
+        !out.contains("node_modules") && !out.contains("ignored/"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_has_the_documented_fields_with_utf16_columns() {
+    let dir = project();
+    let (code, out, _) = check(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 4);
+    let u = arr.iter().find(|f| f["path"] == "src/unicode.mjs").unwrap();
+    // `const s = '日本😀'; ` = 18 UTF-16 units (the emoji counts 2), so the
+    // call starts at column 19, and `sdk.setClerkApiVersion` spans 22 units.
+    assert_eq!(u["line"], 2);
+    assert_eq!(u["column"], 19);
+    assert_eq!(u["endLine"], 2);
+    assert_eq!(u["endColumn"], 41);
+    assert_eq!(u["rule"], "client-setter-removed");
+    assert_eq!(u["severity"], "error");
+    assert_eq!(u["fixable"], false);
+    assert_eq!(
+        u["officialSlugs"],
+        serde_json::json!(["setclerkapiversion"])
+    );
+    assert!(u["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://clerk.com/docs/"));
+    let k = arr.iter().find(|f| f["rule"] == "api-key-option").unwrap();
+    assert_eq!(k["fixable"], true);
+    let keys: Vec<&String> = k.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "column",
+            "endColumn",
+            "endLine",
+            "fixable",
+            "line",
+            "message",
+            "officialSlugs",
+            "path",
+            "rule",
+            "severity",
+            "url"
+        ]
+    );
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_relative_locations() {
+    let dir = project();
+    let (code, out, _) = check(dir.path(), &["--format", "sarif", "src"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "clerk-core2-lsp");
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with("src/"), "{uri}");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+    for rule in rules {
+        assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+        assert!(rule["shortDescription"]["text"].as_str().is_some());
+    }
+}
+
+#[test]
+fn exit_zero_when_nothing_is_found() {
+    let dir = project();
+    let (code, out, _) = check(dir.path(), &["src/clean.js"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "No Core 2 changes needed.\n");
+    let (code, out, _) = check(dir.path(), &["--format", "json", "src/clean.js"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), "[]");
+}
+
+#[test]
+fn exit_two_on_missing_paths_and_bad_usage_but_other_files_are_checked() {
+    let dir = project();
+    let (code, out, err) = check(dir.path(), &["no/such/dir", "src/clerk.ts"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such/dir"), "{err}");
+    assert!(
+        out.contains("src/clerk.ts:1:29"),
+        "the other path is still checked: {out}"
+    );
+
+    let (code, _, err) = check(dir.path(), &["--format", "xml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("xml"), "{err}");
+
+    let (code, _, err) = check(
+        dir.path(),
+        &["--config", "{\"rules\": {\"nope\": \"off\"}}"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `nope`"), "{err}");
+}
+
+#[test]
+fn config_turns_rules_off() {
+    let dir = project();
+    let (code, out, _) = check(
+        dir.path(),
+        &[
+            "--config",
+            r#"{"rules": {"client-setter-removed": "off"}}"#,
+            "src",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(!out.contains("client-setter-removed"));
+    assert!(out.contains("api-key-option"));
+}
+
+#[test]
+fn version_and_help() {
+    let out = Command::cargo_bin("clerk-core2-lsp")
+        .unwrap()
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("clerk-core2-lsp "));
+    let out = Command::cargo_bin("clerk-core2-lsp")
+        .unwrap()
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--format") && help.contains("sarif"),
+        "{help}"
+    );
+}
