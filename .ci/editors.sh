@@ -60,7 +60,7 @@ echo "$NVIM_BIN"
 
 step "VS Code extension: node --test"
 node_log=$(mktemp)
-(cd "$VSCODE" && CLERK_CORE2_LSP="$BIN" npm test) 2>&1 | tee "$node_log"
+(cd "$VSCODE" && CLERK_CORE2_LSP="$BIN" timeout 300 npm test) 2>&1 | tee "$node_log"
 node_status=${PIPESTATUS[0]}
 # Node's TAP reporter says "# pass N", its spec reporter "ℹ pass N".
 node_pass=$(grep -aE '^(# |ℹ )pass [0-9]+$' "$node_log" | tail -1 | grep -oE '[0-9]+$' || true)

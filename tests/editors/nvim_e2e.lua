@@ -109,6 +109,7 @@ local ok, err = xpcall(function()
   local want_root = vim.fs.root(file, config.root_markers)
   check(want_root ~= nil and client.root_dir == want_root, 'root should be %s, got %s', tostring(want_root), tostring(client.root_dir))
   check(client.offset_encoding == 'utf-8', 'Neovim offers utf-8 first, the server should pick it')
+  say('diagnostics: %s', client:supports_method('textDocument/diagnostic') and 'pulled (textDocument/diagnostic)' or 'pushed (publishDiagnostics)')
 
   local diags = wait_for('a clerk-core2 diagnostic', function()
     local d = ours(buf)

@@ -11,17 +11,16 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentDiagnosticRequest,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
-  PublishDiagnosticsNotification,
   ShutdownRequest,
   type CodeAction,
   type Diagnostic,
   type InitializeResult,
   type ProtocolConnection,
-  type PublishDiagnosticsParams,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
@@ -43,11 +42,16 @@ export const clerk = createClerkClient({ apiKey: process.env.CLERK_API_KEY });
 
 const TIMEOUT = 10_000;
 
-/** Drives the server the way the extension's client does, and watches diagnostics. */
+/**
+ * Drives the server the way the extension's client does. With VS Code's
+ * capabilities the server offers pull diagnostics, so diagnostics are
+ * requested (`textDocument/diagnostic`) rather than waited for.
+ */
 class Session {
   readonly proc: ChildProcessWithoutNullStreams;
   readonly conn: ProtocolConnection;
-  readonly published: PublishDiagnosticsParams[] = [];
+  /** Methods of the requests the server sent us, in order. */
+  readonly serverRequests: string[] = [];
   private waiters: (() => void)[] = [];
   stderr = '';
   readonly docs = new Map<string, TextDocument>();
@@ -59,34 +63,31 @@ class Session {
       new StreamMessageReader(this.proc.stdout),
       new StreamMessageWriter(this.proc.stdin),
     );
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.published.push(p);
-      for (const w of this.waiters.splice(0)) {
-        w();
-      }
-    });
+    // Registrations, progress and refresh requests: accepted, as VS Code does.
+    for (const method of [
+      'client/registerCapability',
+      'client/unregisterCapability',
+      'window/workDoneProgress/create',
+      'workspace/diagnostic/refresh',
+    ]) {
+      this.conn.onRequest(method, () => {
+        this.serverRequests.push(method);
+        for (const w of this.waiters.splice(0)) {
+          w();
+        }
+        return null;
+      });
+    }
     this.conn.listen();
   }
 
-  latest(uri: string): PublishDiagnosticsParams | undefined {
-    return this.published.filter((p) => p.uri === uri).at(-1);
-  }
-
-  /** Resolves with the first publication for `uri` (newest first) that `ok` accepts. */
-  async diagnostics(
-    uri: string,
-    ok: (p: PublishDiagnosticsParams) => boolean,
-    what: string,
-  ): Promise<Diagnostic[]> {
+  /** Resolves once the server has sent a request with this method `count` times. */
+  async serverRequest(method: string, count: number): Promise<void> {
     const deadline = Date.now() + TIMEOUT;
-    for (;;) {
-      const p = this.latest(uri);
-      if (p && ok(p)) {
-        return p.diagnostics;
-      }
+    while (this.serverRequests.filter((m) => m === method).length < count) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`timed out waiting for ${what}; last publication: ${JSON.stringify(p)}\nstderr: ${this.stderr}`);
+        throw new Error(`timed out waiting for ${method}; got ${JSON.stringify(this.serverRequests)}`);
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
@@ -96,6 +97,12 @@ class Session {
         });
       });
     }
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = await this.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    assert.equal(report.kind, 'full', 'no previous result id was sent, so the report is full');
+    return report.kind === 'full' ? report.items : [];
   }
 
   open(file: string, languageId: string, text: string): string {
@@ -183,12 +190,18 @@ describe('protocol round trip with the real server', () => {
     const kinds = (caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds;
     assert.ok(kinds.includes('quickfix') && kinds.includes(FIX_ALL_KIND), JSON.stringify(kinds));
     assert.equal(init.serverInfo?.name, 'clerk-core2-lsp');
+    // VS Code's client can pull, so the server offers it.
+    assert.deepEqual(caps.diagnosticProvider, {
+      identifier: SOURCE,
+      interFileDependencies: false,
+      workspaceDiagnostics: true,
+    });
   });
 
   test('open a Core 1 file, get the diagnostic, apply its quick fix, see it cleared', async () => {
     const uri = s.open(path.join(dir, 'client.ts'), 'typescript', CORE1);
-    const diags = await s.diagnostics(uri, (p) => p.diagnostics.length > 0, 'the api-key-option diagnostic');
-    assert.equal(diags.length, 1);
+    const diags = await s.diagnostics(uri);
+    assert.equal(diags.length, 1, JSON.stringify(diags));
     const [d] = diags;
     assert.equal(d.source, SOURCE);
     assert.equal(d.code, 'api-key-option');
@@ -196,7 +209,6 @@ describe('protocol round trip with the real server', () => {
     const col = CORE1.split('\n')[1].indexOf('apiKey');
     assert.deepEqual(d.range, { start: { line: 1, character: col }, end: { line: 1, character: col + 6 } });
     assert.match(d.codeDescription?.href ?? '', /^https:\/\/clerk\.com\/docs\//);
-    assert.equal(s.latest(uri)?.version, 1);
 
     const hover = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: d.range.start });
     assert.match(JSON.stringify(hover?.contents), /secretKey/);
@@ -215,13 +227,12 @@ describe('protocol round trip with the real server', () => {
 
     const doc = s.apply(fix.edit);
     assert.equal(doc.getText(), CORE1.replace('apiKey', 'secretKey'));
-    const after = await s.diagnostics(uri, (p) => p.version === 2, 'diagnostics for version 2');
-    assert.deepEqual(after, []);
+    assert.deepEqual(await s.diagnostics(uri), []);
   });
 
   test('the fix-all command logic fixes every finding in one edit', async () => {
     const uri = s.open(path.join(dir, 'two.ts'), 'typescript', TWO_FIXES);
-    const diags = await s.diagnostics(uri, (p) => p.diagnostics.length >= 2, 'two diagnostics');
+    const diags = await s.diagnostics(uri);
     assert.deepEqual(diags.map((d) => d.code).sort(), ['api-key-option', 'instance-import-path']);
 
     const lines = TWO_FIXES.split('\n').length;
@@ -238,21 +249,19 @@ describe('protocol round trip with the real server', () => {
       doc.getText(),
       TWO_FIXES.replace('@clerk/clerk-sdk-node/esm/instance', '@clerk/clerk-sdk-node').replace('apiKey', 'secretKey'),
     );
-    assert.deepEqual(await s.diagnostics(uri, (p) => p.version === 2, 'diagnostics after fix all'), []);
+    assert.deepEqual(await s.diagnostics(uri), []);
   });
 
   test('turning a rule off through didChangeConfiguration withdraws its diagnostics', async () => {
     const uri = s.open(path.join(dir, 'settings.ts'), 'typescript', CORE1);
-    await s.diagnostics(uri, (p) => p.diagnostics.length === 1, 'the diagnostic');
-    const before = s.published.length;
+    assert.equal((await s.diagnostics(uri)).length, 1);
+    const refreshes = s.serverRequests.filter((m) => m === 'workspace/diagnostic/refresh').length;
     await s.conn.sendNotification(DidChangeConfigurationNotification.type, {
       settings: { clerkCore2: { rules: { 'api-key-option': 'off' }, scope: 'clerkFiles' } },
     });
-    await s.diagnostics(
-      uri,
-      (p) => s.published.indexOf(p) >= before && p.diagnostics.length === 0,
-      'no diagnostics once the rule is off',
-    );
+    // The server asks the editor to pull again; then the finding is gone.
+    await s.serverRequest('workspace/diagnostic/refresh', refreshes + 1);
+    assert.deepEqual(await s.diagnostics(uri), []);
   });
 
   test('shutdown and exit end the server with status 0', async () => {

@@ -164,6 +164,22 @@ export function fakeContext(extensionPath: string) {
   return { extensionPath, subscriptions: [] as { dispose(): unknown }[] };
 }
 
+export class Disposable {
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => {
+      for (const item of items) {
+        item.dispose();
+      }
+    });
+  }
+
+  constructor(private readonly onDispose: () => unknown) {}
+
+  dispose(): void {
+    this.onDispose();
+  }
+}
+
 /**
  * A stand-in for any part of the API the extension itself does not use:
  * callable, constructible, and every property is another stand-in.
@@ -218,6 +234,9 @@ function permissive<T extends object>(obj: T, name: string): T {
 export function createPermissiveVscode(config: Record<string, unknown> = {}) {
   const made = createVscode(config);
   const vscode = Object.assign(made.vscode, {
+    // Real, so that disposing the client really stops its timers (the
+    // workspace diagnostics pull re-arms itself until disposed).
+    Disposable,
     // The client refuses to run on an editor it does not recognise.
     version: '1.82.0',
     // Sent as clientInfo, whose `name` the protocol requires.
