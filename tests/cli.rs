@@ -222,3 +222,117 @@ fn version_and_help() {
         "{help}"
     );
 }
+
+mod fix {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    const FIXABLE: &str =
+        "import { createClerkClient } from '@clerk/clerk-sdk-node/esm/instance';\n\
+const c = createClerkClient({ apiKey: 'k' });\n";
+    const FIXED: &str = "import { createClerkClient } from '@clerk/clerk-sdk-node';\n\
+const c = createClerkClient({ secretKey: 'k' });\n";
+
+    #[test]
+    fn fixes_in_place_keeping_crlf_bom_and_mode_then_reports_what_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let crlf = format!("\u{feff}{}", FIXABLE.replace('\n', "\r\n"));
+        fs::write(dir.path().join("a.ts"), &crlf).unwrap();
+        fs::set_permissions(dir.path().join("a.ts"), fs::Permissions::from_mode(0o640)).unwrap();
+        // A finding with no automatic fix stays and keeps the exit code at 1.
+        fs::write(
+            dir.path().join("b.js"),
+            "const { setClerkApiKey } = require('@clerk/clerk-sdk-node');\n",
+        )
+        .unwrap();
+        let (code, out, err) = check(dir.path(), &["--fix"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("Fixed 2 findings in 1 file."), "{err}");
+        assert!(!out.contains("a.ts"), "{out}");
+        assert!(out.contains("b.js:1:9"), "{out}");
+        let a = fs::read_to_string(dir.path().join("a.ts")).unwrap();
+        assert_eq!(a, format!("\u{feff}{}", FIXED.replace('\n', "\r\n")));
+        let mode = fs::metadata(dir.path().join("a.ts"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".clerk-core2-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+
+        // A second run changes nothing.
+        let before = fs::read(dir.path().join("a.ts")).unwrap();
+        let (code, _, err) = check(dir.path(), &["--fix"]);
+        assert_eq!(code, 1);
+        assert!(err.contains("Fixed 0 findings in 0 files."), "{err}");
+        assert_eq!(fs::read(dir.path().join("a.ts")).unwrap(), before);
+    }
+
+    #[test]
+    fn exit_zero_when_everything_was_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.ts"), FIXABLE).unwrap();
+        let (code, out, _) = check(dir.path(), &["--fix", "--format", "json"]);
+        assert_eq!(code, 0);
+        assert_eq!(out.trim(), "[]");
+        assert_eq!(fs::read_to_string(dir.path().join("a.ts")).unwrap(), FIXED);
+    }
+
+    #[test]
+    fn read_only_files_are_reported_and_the_others_still_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("ro.ts"), FIXABLE).unwrap();
+        fs::set_permissions(dir.path().join("ro.ts"), fs::Permissions::from_mode(0o444)).unwrap();
+        fs::write(dir.path().join("rw.ts"), FIXABLE).unwrap();
+        let (code, _, err) = check(dir.path(), &["--fix"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("ro.ts: not fixed: the file is read-only"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("ro.ts")).unwrap(),
+            FIXABLE
+        );
+        assert_eq!(fs::read_to_string(dir.path().join("rw.ts")).unwrap(), FIXED);
+    }
+
+    #[test]
+    fn never_writes_through_a_link_that_leaves_the_given_paths() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("target.ts"), FIXABLE).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path().join("target.ts"), dir.path().join("link.ts"))
+            .unwrap();
+        let (code, _, err) = check(dir.path(), &["--fix", "link.ts"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("outside the paths given"), "{err}");
+        assert_eq!(
+            fs::read_to_string(outside.path().join("target.ts")).unwrap(),
+            FIXABLE
+        );
+        assert!(fs::symlink_metadata(dir.path().join("link.ts"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+
+        // A link inside the given folder is followed, and stays a link.
+        fs::write(dir.path().join("real.ts"), FIXABLE).unwrap();
+        fs::remove_file(dir.path().join("link.ts")).unwrap();
+        std::os::unix::fs::symlink("real.ts", dir.path().join("link.ts")).unwrap();
+        let (_, _, err) = check(dir.path(), &["--fix", "link.ts"]);
+        assert!(!err.contains("error"), "{err}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("real.ts")).unwrap(),
+            FIXED
+        );
+        assert!(fs::symlink_metadata(dir.path().join("link.ts"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+}

@@ -335,3 +335,60 @@ async fn exit_without_shutdown_is_an_error_exit() {
         .unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn fix_all_applies_every_safe_fix_in_one_versioned_edit() {
+    let mut c = Client::in_process();
+    c.initialize(
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        Value::Null,
+    )
+    .await;
+    let mut text = String::from(
+        "import { createClerkClient } from '@clerk/clerk-sdk-node/cjs/instance';\n// untouched line\n",
+    );
+    for i in 0..40 {
+        text.push_str(&format!("const c{i} = createClerkClient({{ apiKey }});\n"));
+    }
+    c.open(URI, "typescript", 3, &text).await;
+    assert_eq!(c.diagnostics(URI, Some(3)).await.len(), 41);
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source.fixAll.clerk-core2"]}}),
+        )
+        .await;
+    let a = &actions[0];
+    assert_eq!(a["kind"], "source.fixAll.clerk-core2");
+    let change = &a["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 3);
+    let edits = change["edits"].as_array().unwrap();
+    assert!(
+        edits.iter().all(|e| e["range"]["start"]["line"] != 1),
+        "the unchanged line is not rewritten"
+    );
+    let fixed = apply_edits(&text, edits);
+    let mut expected = String::from(
+        "import { createClerkClient } from '@clerk/clerk-sdk-node';\n// untouched line\n",
+    );
+    for i in 0..40 {
+        expected.push_str(&format!(
+            "const c{i} = createClerkClient({{ secretKey: apiKey }});\n"
+        ));
+    }
+    assert_eq!(fixed, expected);
+
+    c.change(URI, 4, json!([{"text": fixed}])).await;
+    assert!(c.diagnostics(URI, Some(4)).await.is_empty());
+    let none = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source.fixAll.clerk-core2"]}}),
+        )
+        .await;
+    assert!(none.is_null(), "nothing left to fix: {none}");
+}

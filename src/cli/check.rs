@@ -7,8 +7,11 @@ use std::{
 
 use clap::{Args, ValueEnum};
 
-use super::output::{self, FileReport};
-use crate::engine::{lang::Lang, workspace, Settings};
+use super::{
+    output::{self, FileReport},
+    write,
+};
+use crate::engine::{self, fixes, lang::Lang, workspace, workspace::FileResult, Settings};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -30,11 +33,15 @@ pub struct CheckArgs {
     /// '{"rules": {"<rule-id>": "off"|"error"|"warning"|"information"|"hint"}, "scope": "clerkFiles"|"allFiles"}'.
     #[arg(long, value_name = "JSON")]
     pub config: Option<String>,
+    /// Apply every safe fix in place (atomically, keeping line endings, BOM
+    /// and permissions), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
 }
 
 /// Checks `paths` (files or folders), returning the reports of files with
 /// findings (sorted by path) and the errors met on the way.
-pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, Vec<String>) {
+pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileResult>, Vec<String>) {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     let mut roots = Vec::new();
@@ -58,13 +65,56 @@ pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, Vec<
     let (found, walk_errors) = workspace::collect(&roots, settings);
     reports.extend(found);
     errors.extend(walk_errors);
-    let mut reports: Vec<FileReport> = reports
+    (reports, errors)
+}
+
+/// What `--fix` did.
+#[derive(Default)]
+pub struct FixSummary {
+    pub files: usize,
+    pub findings: usize,
+}
+
+/// Fixes each file that has fixable findings and re-analyses what was
+/// written; a file that cannot be written keeps its findings and adds an error.
+pub fn fix_files(
+    results: &mut [FileResult],
+    settings: &Settings,
+    roots: &[PathBuf],
+    errors: &mut Vec<String>,
+) -> FixSummary {
+    let mut summary = FixSummary::default();
+    for r in results.iter_mut() {
+        if !r.findings.iter().any(|f| f.fix.is_some()) {
+            continue;
+        }
+        let Some(lang) = Lang::from_path(&r.path) else {
+            continue;
+        };
+        let Some(fixed) = fixes::fix_all(&r.src, lang, settings) else {
+            continue;
+        };
+        if let Err(e) = write::write_atomic(&r.path, &fixed, roots) {
+            errors.push(e);
+            continue;
+        }
+        let before = r.findings.len();
+        r.findings = engine::analyze_source(&fixed, lang, settings);
+        r.src = fixed;
+        summary.files += 1;
+        summary.findings += before.saturating_sub(r.findings.len());
+    }
+    summary
+}
+
+fn into_reports(results: Vec<FileResult>) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> = results
         .into_iter()
+        .filter(|r| !r.findings.is_empty())
         .map(|r| FileReport::new(&r.path, r.src, r.findings))
         .collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    errors.sort();
-    (reports, errors)
+    reports
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -87,9 +137,24 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         },
     };
-    let (reports, errors) = collect(&args.paths, &settings);
+    let (mut results, mut errors) = collect(&args.paths, &settings);
+    let fixed = args.fix.then(|| {
+        let roots = write::allowed_roots(&args.paths);
+        fix_files(&mut results, &settings, &roots, &mut errors)
+    });
+    errors.sort();
+    let reports = into_reports(results);
     for e in &errors {
         eprintln!("error: {e}");
+    }
+    if let Some(s) = &fixed {
+        eprintln!(
+            "Fixed {} finding{} in {} file{}.",
+            s.findings,
+            if s.findings == 1 { "" } else { "s" },
+            s.files,
+            if s.files == 1 { "" } else { "s" }
+        );
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -37,6 +37,7 @@ use tower_lsp_server::{
 
 use super::document::Document;
 use crate::engine::{
+    fixes,
     lang::Lang,
     position::{Encoding, LineIndex},
     query, workspace, Finding, Settings, Severity,
@@ -198,6 +199,37 @@ fn disk_diagnostics(src: &str, findings: &[Finding], enc: Encoding) -> Vec<Diagn
             )
         })
         .collect()
+}
+
+/// The edits that turn a document into `fixed`: one per changed run of
+/// lines, so lines without a fix are left untouched.
+fn diff_edits(doc: &Document, fixed: &str, enc: Encoding) -> Vec<TextEdit> {
+    let old = &*doc.text;
+    let diff = similar::TextDiff::from_lines(old, fixed);
+    let starts = |text: &str| -> Vec<usize> {
+        let mut v = vec![0];
+        v.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        if *v.last().unwrap() != text.len() {
+            v.push(text.len());
+        }
+        v
+    };
+    let (old_lines, new_lines) = (starts(old), starts(fixed));
+    let at = |v: &[usize], line: usize| v[line.min(v.len() - 1)];
+    let mut edits = Vec::new();
+    for op in diff.grouped_ops(0).into_iter().flatten() {
+        if op.tag() == similar::DiffTag::Equal {
+            continue;
+        }
+        let (o, n) = (op.old_range(), op.new_range());
+        let (os, oe) = (at(&old_lines, o.start), at(&old_lines, o.end));
+        let (ns, ne) = (at(&new_lines, n.start), at(&new_lines, n.end));
+        edits.push(TextEdit::new(
+            doc.range(&(os..oe), enc),
+            fixed[ns..ne].to_string(),
+        ));
+    }
+    edits
 }
 
 pub fn hover_markdown(f: &Finding) -> String {
@@ -721,6 +753,19 @@ impl LanguageServer for Backend {
                     is_preferred: Some(true),
                     ..Default::default()
                 }));
+            }
+        }
+        if wants(&CodeActionKind::new(FIX_ALL_KIND)) && only.is_some() {
+            if let Some(fixed) = fixes::fix_all(&doc.text, doc.lang, &settings) {
+                let edits = diff_edits(&doc, &fixed, enc);
+                if !edits.is_empty() {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: "Apply all Clerk Core 2 fixes".to_string(),
+                        kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+                        edit: Some(inner.fix_edit(&uri, &doc, edits)),
+                        ..Default::default()
+                    }));
+                }
             }
         }
         Ok((!actions.is_empty()).then_some(actions))
