@@ -36,7 +36,33 @@ pub fn clerk_file(lines: usize) -> String {
     s
 }
 
-/// Ordinary application code of about `bytes` bytes that never mentions Clerk.
+/// Ordinary JavaScript of about `bytes` bytes that never mentions Clerk.
+pub fn plain_js_file(seed: usize, bytes: usize) -> String {
+    let mut s = String::from(
+        "const { readFile } = require('node:fs/promises');\nconst path = require('node:path');\n\n",
+    );
+    let mut i = 0;
+    while s.len() < bytes {
+        let _ = write!(
+            s,
+            "async function load{seed}_{i}(dir) {{\n\
+  const raw = await readFile(path.join(dir, 'items-{i}.json'), 'utf8');\n\
+  const items = JSON.parse(raw);\n\
+  return items.filter((x) => x.tags.length > 0).map((x) => ({{ ...x, name: x.name.trim() }}));\n\
+}}\n\
+class Cache{seed}_{i} {{\n\
+  constructor() {{ this.map = new Map(); }}\n\
+  get(k) {{ return this.map.get(k); }}\n\
+  set(k, v) {{ if (v.length > {i}) {{ this.map.set(k, v); }} }}\n\
+}}\n\
+module.exports.load{seed}_{i} = load{seed}_{i};\n\n"
+        );
+        i += 1;
+    }
+    s
+}
+
+/// Ordinary TypeScript of about `bytes` bytes that never mentions Clerk.
 pub fn plain_file(seed: usize, bytes: usize) -> String {
     let mut s = String::from(
         "import { readFile } from 'node:fs/promises';\nimport path from 'node:path';\n\n",
@@ -68,7 +94,8 @@ pub fn small_clerk_file(seed: usize) -> String {
 }
 
 /// Writes `files` files under `dir` in folders of 100; every
-/// `1 / clerk_share`-th file uses Clerk, the rest are `plain_bytes` of plain code.
+/// `clerk_every`-th file uses Clerk, the rest are `plain_bytes` of plain code
+/// (a third JavaScript, the rest TypeScript).
 pub fn write_tree(dir: &Path, files: usize, clerk_every: usize, plain_bytes: usize) -> usize {
     let mut total = 0;
     for i in 0..files {
@@ -76,9 +103,10 @@ pub fn write_tree(dir: &Path, files: usize, clerk_every: usize, plain_bytes: usi
         fs::create_dir_all(&sub).unwrap();
         let (name, body) = if clerk_every > 0 && i % clerk_every == 0 {
             (format!("clerk{i}.ts"), small_clerk_file(i))
+        } else if i % 3 == 0 {
+            (format!("mod{i}.js"), plain_js_file(i, plain_bytes))
         } else {
-            let ext = if i % 3 == 0 { "js" } else { "ts" };
-            (format!("mod{i}.{ext}"), plain_file(i, plain_bytes))
+            (format!("mod{i}.ts"), plain_file(i, plain_bytes))
         };
         total += body.len();
         fs::write(sub.join(name), body).unwrap();
