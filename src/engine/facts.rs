@@ -1,10 +1,18 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
-use std::{cell::OnceCell, collections::HashMap, ops::Range, sync::OnceLock};
+use std::{
+    cell::OnceCell,
+    collections::{HashMap, HashSet},
+    ops::Range,
+    sync::OnceLock,
+};
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::lang::Lang;
+use super::{
+    lang::Lang,
+    values::{self, Held},
+};
 
 /// What a local name stands for in a Clerk module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +63,11 @@ pub struct Facts {
     /// Option objects handed to Clerk calls, computed on first use:
     /// object range -> the export called with it.
     options: OnceCell<HashMap<(usize, usize), String>>,
+    /// Local names -> what they hold (auth objects, claims, external
+    /// accounts), computed on first use.
+    held: OnceCell<HashMap<String, Held>>,
+    /// Names called or constructed somewhere in the file, on first use.
+    called: OnceCell<HashSet<String>>,
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {
@@ -410,6 +423,46 @@ impl Facts {
             .options
             .get_or_init(|| self.compute_options(tree, src, lang));
         map.get(&key(obj)).map(String::as_str)
+    }
+
+    /// Whether `node` (an expression, or an object pattern by what it
+    /// destructures) holds a value of that kind.
+    pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
+        let names = self.held.get_or_init(|| values::held_names(tree, src));
+        let got = if node.kind() == "object_pattern" {
+            values::pattern_source(node, src, names)
+        } else {
+            values::classify(node, src, names)
+        };
+        got == Some(kind)
+    }
+
+    /// Whether what `node` names is called or constructed: `node` itself is a
+    /// callee, or it declares a name that is one somewhere in the file.
+    pub fn is_called(&self, node: Node, tree: &Tree, src: &str) -> bool {
+        if let Some(p) = node.parent() {
+            let callee = match p.kind() {
+                "call_expression" => p.child_by_field_name("function"),
+                "new_expression" => p.child_by_field_name("constructor"),
+                _ => None,
+            };
+            if callee == Some(node) {
+                return true;
+            }
+        }
+        // A declaration site stands for its local name: the alias of
+        // `{ Clerk as C }`, the value of `{ Clerk: C } = require(..)`.
+        let local = node
+            .parent()
+            .and_then(|p| match p.kind() {
+                "import_specifier" => p.child_by_field_name("alias"),
+                "pair_pattern" => p.child_by_field_name("value"),
+                _ => None,
+            })
+            .unwrap_or(node);
+        self.called
+            .get_or_init(|| values::called_names(tree, src))
+            .contains(text(local, src))
     }
 
     fn compute_options(

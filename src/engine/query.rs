@@ -20,6 +20,13 @@ pub const CUSTOM_PREDICATES: &[&str] = &[
     "clerk-file?",
     "clerk-module?",
     "clerk-options-of?",
+    "clerk-module-of?",
+    "called?",
+    "not-called?",
+    "holds?",
+    "reads-paginated?",
+    "not-reads-paginated?",
+    "lacks-key?",
 ];
 
 /// Compiles the combined query for a grammar, naming the rule at fault when

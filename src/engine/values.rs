@@ -1,0 +1,437 @@
+//! What some expressions and local names hold, for rules about properties
+//! that cannot be bound to Clerk by name (`.claims`, `.orgs`, `.picture`,
+//! list results). Names are tracked per file, in document order: a later
+//! shadowing declaration of the same name is rare enough to accept, and the
+//! predicates only run where a rule's query already matched a suspect name.
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+/// The kinds of value the property rules care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// The middleware's `req.auth`, `getAuth(req)`, `auth()`.
+    AuthObject,
+    /// A session token payload: `sessionClaims`, `claims`, `verifyToken(..)`.
+    Claims,
+    /// `user.externalAccounts` or a part of it.
+    ExternalAccountList,
+    /// One element of `externalAccounts`.
+    ExternalAccount,
+}
+
+impl Held {
+    /// The name a query passes to `#holds?`.
+    pub fn parse(s: &str) -> Option<Held> {
+        Some(match s {
+            "authObject" => Held::AuthObject,
+            "claims" => Held::Claims,
+            "externalAccount" => Held::ExternalAccount,
+            "externalAccountList" => Held::ExternalAccountList,
+            _ => return None,
+        })
+    }
+}
+
+fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Array methods whose callback receives one element of the array.
+const ELEMENT_CALLBACKS: &[&str] = &[
+    "map", "forEach", "find", "findLast", "filter", "some", "every", "flatMap",
+];
+
+/// Local names and what they hold, from declarations, destructuring, `for .. of`
+/// and array callbacks, in one walk of the tree.
+pub fn held_names(tree: &Tree, src: &str) -> HashMap<String, Held> {
+    let mut names = HashMap::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        match node.kind() {
+            "variable_declarator" | "assignment_expression" => {
+                let target = node
+                    .child_by_field_name("name")
+                    .or_else(|| node.child_by_field_name("left"));
+                let value = node
+                    .child_by_field_name("value")
+                    .or_else(|| node.child_by_field_name("right"));
+                if let (Some(t), Some(v)) = (target, value) {
+                    // Destructuring binds distinctive property names
+                    // (`{ auth } = req`) whatever the source holds.
+                    let kind = classify(v, src, &names);
+                    bind_target(t, kind, src, &mut names);
+                }
+            }
+            "for_in_statement" => {
+                let (left, right) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                );
+                if let (Some(l), Some(r)) = (left, right) {
+                    if classify(r, src, &names) == Some(Held::ExternalAccountList) {
+                        bind_target(l, Some(Held::ExternalAccount), src, &mut names);
+                    }
+                }
+            }
+            "arrow_function" | "function_expression" => {
+                if let Some(p) = first_param(node) {
+                    if callback_source(node, src, &names) == Some(Held::ExternalAccountList) {
+                        bind_target(p, Some(Held::ExternalAccount), src, &mut names);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    names
+}
+
+/// The first parameter of a function, without its type annotation or default.
+pub fn first_param(func: Node) -> Option<Node> {
+    if let Some(p) = func.child_by_field_name("parameter") {
+        return Some(p);
+    }
+    let params = func.child_by_field_name("parameters")?;
+    let mut first = params.named_child(0)?;
+    if first.kind() == "required_parameter" || first.kind() == "optional_parameter" {
+        first = first.child_by_field_name("pattern")?;
+    }
+    if first.kind() == "assignment_pattern" {
+        first = first.child_by_field_name("left")?;
+    }
+    Some(first)
+}
+
+/// What the array is that a callback iterates (`list.map(cb)`), if the
+/// function is such a callback.
+fn callback_source(func: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let args = func.parent().filter(|p| p.kind() == "arguments")?;
+    if args.named_child(0)? != func {
+        return None;
+    }
+    let call = args.parent()?;
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let method = text(callee.child_by_field_name("property")?, src);
+    if !ELEMENT_CALLBACKS.contains(&method) {
+        return None;
+    }
+    classify(callee.child_by_field_name("object")?, src, names)
+}
+
+/// Records what the names of a declaration target hold; `kind` is what the
+/// whole value holds, if known.
+fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut HashMap<String, Held>) {
+    match target.kind() {
+        "identifier" => {
+            if let Some(k) = kind {
+                names.insert(text(target, src).to_string(), k);
+            }
+        }
+        "object_pattern" => {
+            let mut c = target.walk();
+            for prop in target.named_children(&mut c) {
+                match prop.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let name = text(prop, src);
+                        if let Some(k) = member_kind(name) {
+                            names.insert(name.to_string(), k);
+                        }
+                    }
+                    "pair_pattern" => {
+                        let (Some(key), Some(mut value)) = (
+                            prop.child_by_field_name("key"),
+                            prop.child_by_field_name("value"),
+                        ) else {
+                            continue;
+                        };
+                        if value.kind() == "assignment_pattern" {
+                            match value.child_by_field_name("left") {
+                                Some(l) => value = l,
+                                None => continue,
+                            }
+                        }
+                        let k = member_kind(text(key, src));
+                        bind_target(value, k, src, names);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "array_pattern" if kind == Some(Held::ExternalAccountList) => {
+            let mut c = target.walk();
+            for el in target.named_children(&mut c) {
+                if el.kind() == "identifier" {
+                    names.insert(text(el, src).to_string(), Held::ExternalAccount);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Property names distinctive enough to say what they hold, whatever the object.
+fn member_kind(prop: &str) -> Option<Held> {
+    Some(match prop {
+        "auth" => Held::AuthObject,
+        "sessionClaims" | "claims" => Held::Claims,
+        "externalAccounts" => Held::ExternalAccountList,
+        _ => return None,
+    })
+}
+
+fn unwrap_expr(mut node: Node) -> Node {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression"
+            | "await_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+    ) {
+        // `as_expression`'s first named child is the expression; so is
+        // `await`'s and the others'. `type_assertion` is `<T>expr`.
+        let inner = if node.kind() == "type_assertion" {
+            node.named_child(1)
+        } else {
+            node.named_child(0)
+        };
+        match inner {
+            Some(i) => node = i,
+            None => break,
+        }
+    }
+    node
+}
+
+/// What an expression holds, as far as these rules need to know.
+pub fn classify(expr: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let expr = unwrap_expr(expr);
+    match expr.kind() {
+        "identifier" | "shorthand_property_identifier" => names.get(text(expr, src)).copied(),
+        "member_expression" => {
+            let prop = expr.child_by_field_name("property")?;
+            member_kind(text(prop, src))
+        }
+        "subscript_expression" => {
+            let obj = expr.child_by_field_name("object")?;
+            (classify(obj, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        "call_expression" => {
+            let callee = expr.child_by_field_name("function")?;
+            match callee.kind() {
+                "identifier" => match text(callee, src) {
+                    "auth" | "getAuth" => Some(Held::AuthObject),
+                    "verifyToken" => Some(Held::Claims),
+                    _ => None,
+                },
+                "member_expression" => {
+                    let method = text(callee.child_by_field_name("property")?, src);
+                    if method == "verifyToken" {
+                        return Some(Held::Claims);
+                    }
+                    let obj = callee.child_by_field_name("object")?;
+                    if classify(obj, src, names)? != Held::ExternalAccountList {
+                        return None;
+                    }
+                    match method {
+                        "find" | "findLast" | "at" => Some(Held::ExternalAccount),
+                        "filter" | "slice" => Some(Held::ExternalAccountList),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What an object pattern destructures: the value of its declaration, the
+/// array a callback parameter iterates, or a property of an outer pattern.
+pub fn pattern_source(pattern: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let parent = pattern.parent()?;
+    match parent.kind() {
+        "variable_declarator" | "assignment_expression" => {
+            let value = parent
+                .child_by_field_name("value")
+                .or_else(|| parent.child_by_field_name("right"))?;
+            classify(value, src, names)
+        }
+        "for_in_statement" => {
+            let right = parent.child_by_field_name("right")?;
+            (classify(right, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        "pair_pattern" => {
+            let key = parent.child_by_field_name("key")?;
+            member_kind(text(key, src))
+        }
+        "required_parameter" | "optional_parameter" | "formal_parameters" | "arrow_function" => {
+            let mut func = parent;
+            while !matches!(func.kind(), "arrow_function" | "function_expression") {
+                func = func.parent()?;
+            }
+            if first_param(func)? != pattern {
+                return None;
+            }
+            (callback_source(func, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        _ => None,
+    }
+}
+
+/// Names used as the callee of a call or `new` anywhere in the file.
+pub fn called_names(tree: &Tree, src: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let callee = match node.kind() {
+            "call_expression" => node.child_by_field_name("function"),
+            "new_expression" => node.child_by_field_name("constructor"),
+            _ => None,
+        };
+        if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
+            out.insert(text(c, src).to_string());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the name `id` declares is read as a paginated response somewhere
+/// in its scope: `x.data`, `x.totalCount`, or `const { data } = x`.
+pub fn reads_paginated(id: Node, src: &str) -> bool {
+    let name = text(id, src);
+    let mut scope = id;
+    while let Some(p) = scope.parent() {
+        scope = p;
+        if matches!(
+            p.kind(),
+            "statement_block" | "program" | "arrow_function" | "function_expression"
+        ) {
+            break;
+        }
+    }
+    let mut cursor = scope.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "identifier" && node != id && text(node, src) == name {
+            if let Some(p) = node.parent() {
+                match p.kind() {
+                    "member_expression" if p.child_by_field_name("object") == Some(node) => {
+                        let prop = p.child_by_field_name("property").map(|n| text(n, src));
+                        if matches!(prop, Some("data" | "totalCount")) {
+                            return true;
+                        }
+                    }
+                    "variable_declarator" if p.child_by_field_name("value") == Some(node) => {
+                        if p.child_by_field_name("name").is_some_and(|n| {
+                            n.kind() == "object_pattern" && has_key(n, src, &["data", "totalCount"])
+                        }) {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == scope {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    false
+}
+
+/// Whether an object literal or pattern names one of `keys`. A spread may
+/// bring any key, so it counts as having them.
+pub fn has_key(obj: Node, src: &str, keys: &[&str]) -> bool {
+    let mut c = obj.walk();
+    for prop in obj.named_children(&mut c) {
+        let key = match prop.kind() {
+            "spread_element" | "rest_pattern" => return true,
+            "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => Some(prop),
+            "pair" | "pair_pattern" => prop.child_by_field_name("key"),
+            "object_assignment_pattern" => prop.child_by_field_name("left"),
+            "method_definition" => prop.child_by_field_name("name"),
+            _ => None,
+        };
+        if let Some(k) = key {
+            let t = text(k, src).trim_matches(|c| c == '"' || c == '\'');
+            if keys.contains(&t) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The object literal a same-file `const name = { .. }` holds.
+pub fn const_object<'t>(tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "variable_declarator" {
+            let n = node.child_by_field_name("name");
+            let v = node.child_by_field_name("value");
+            if let (Some(n), Some(v)) = (n, v) {
+                if n.kind() == "identifier" && text(n, src) == name {
+                    let v = unwrap_expr(v);
+                    return (v.kind() == "object").then_some(v);
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    None
+}
