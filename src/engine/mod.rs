@@ -300,13 +300,24 @@ impl Pred<'_, '_> {
                     facts::is_clerk_module(s) && (args.is_empty() || args.contains(&s))
                 })
             }),
-            "clerk-module-of?" => cap
-                .and_then(|n| facts.resolve(n, src))
-                .is_some_and(|(m, _)| {
-                    args.iter().any(|a| {
-                        m == *a || m.strip_prefix(*a).is_some_and(|rest| rest.starts_with('/'))
-                    })
-                }),
+            // `"@clerk/backend"` is that module only; `"@clerk/clerk-sdk-node/*"`
+            // is the module and every path under it.
+            "clerk-module-of?" => {
+                let Some((m, e)) = cap.and_then(|n| facts.resolve(n, src)) else {
+                    return false;
+                };
+                let hit = args.iter().any(|a| match a.strip_suffix("/*") {
+                    Some(base) => {
+                        m == base || m.strip_prefix(base).is_some_and(|r| r.starts_with('/'))
+                    }
+                    None => m == *a,
+                });
+                if hit {
+                    vars.push(("export", e.as_str().to_string()));
+                    vars.push(("module", m.to_string()));
+                }
+                hit
+            }
             "called?" | "not-called?" => {
                 cap.is_some_and(|n| facts.is_called(n, tree, src)) == (*op == "called?")
             }

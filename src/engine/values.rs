@@ -345,25 +345,12 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
     let mut cursor = scope.walk();
     'walk: loop {
         let node = cursor.node();
-        if node.kind() == "identifier" && node != id && text(node, src) == name {
-            if let Some(p) = node.parent() {
-                match p.kind() {
-                    "member_expression" if p.child_by_field_name("object") == Some(node) => {
-                        let prop = p.child_by_field_name("property").map(|n| text(n, src));
-                        if matches!(prop, Some("data" | "totalCount")) {
-                            return true;
-                        }
-                    }
-                    "variable_declarator" if p.child_by_field_name("value") == Some(node) => {
-                        if p.child_by_field_name("name").is_some_and(|n| {
-                            n.kind() == "object_pattern" && has_key(n, src, &["data", "totalCount"])
-                        }) {
-                            return true;
-                        }
-                    }
-                    _ => {}
-                }
-            }
+        if node.kind() == "identifier"
+            && node != id
+            && text(node, src) == name
+            && node.parent().is_some_and(|p| reads_as_page(p, node, src))
+        {
+            return true;
         }
         if cursor.goto_first_child() {
             continue;
@@ -381,6 +368,22 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
         }
     }
     false
+}
+
+/// `x.data`, `x.totalCount`, or `const { data } = x`, where `use` is `x`.
+fn reads_as_page(parent: Node, use_: Node, src: &str) -> bool {
+    match parent.kind() {
+        "member_expression" if parent.child_by_field_name("object") == Some(use_) => matches!(
+            parent.child_by_field_name("property").map(|n| text(n, src)),
+            Some("data" | "totalCount")
+        ),
+        "variable_declarator" if parent.child_by_field_name("value") == Some(use_) => {
+            parent.child_by_field_name("name").is_some_and(|n| {
+                n.kind() == "object_pattern" && has_key(n, src, &["data", "totalCount"])
+            })
+        }
+        _ => false,
+    }
 }
 
 /// Whether an object literal or pattern names one of `keys`. A spread may
