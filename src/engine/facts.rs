@@ -63,11 +63,9 @@ pub struct Facts {
     /// Option objects handed to Clerk calls, computed on first use:
     /// object range -> the export called with it.
     options: OnceCell<HashMap<(usize, usize), String>>,
-    /// Local names -> what they hold (auth objects, claims, external
-    /// accounts), computed on first use.
-    held: OnceCell<HashMap<String, Held>>,
-    /// Names called or constructed somewhere in the file, on first use.
-    called: OnceCell<HashSet<String>>,
+    /// What held values, called names and `const` objects the file has,
+    /// from one walk on first use.
+    walked: OnceCell<values::Walked>,
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {
@@ -139,40 +137,60 @@ impl Facts {
         let q = &queries(lang).facts;
         let source_idx = q.capture_index_for_name("source").unwrap();
         let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
-        while let Some(m) = matches.next() {
-            let Some(source) = m.captures().iter().find(|c| c.index == source_idx) else {
-                continue;
-            };
-            let spec = text(source.node, src);
-            if !is_clerk_module(spec) {
-                continue;
-            }
-            let Some(outer) = m.captures().iter().find(|c| {
-                c.index != source_idx && !q.capture_names()[c.index as usize].starts_with('_')
-            }) else {
-                continue;
-            };
-            let node = outer.node;
-            let statement = statement_of(node);
-            facts.modules.push(ModuleRef {
-                module: spec.to_string(),
-                specifier: source.node.byte_range(),
-                statement: statement.byte_range(),
-            });
-            match node.kind() {
-                "import_statement" => facts.import_clause(node, spec, src),
-                "export_statement" => facts.export_from(node, spec, src),
-                "import_require_clause" => {
-                    if let Some(id) = node.named_child(0).filter(|n| n.kind() == "identifier") {
-                        facts.bind(id, None, spec, Export::Namespace, statement, src);
-                    }
+        let mut seen = HashSet::new();
+        // Every binding starts at a specifier containing `@clerk/`: look only
+        // around those instead of walking the whole tree.
+        for at in memchr::memmem::find_iter(src.as_bytes(), b"@clerk/") {
+            cursor.set_byte_range(at..at + 7);
+            let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
+            while let Some(m) = matches.next() {
+                let Some(source) = m.captures().iter().find(|c| c.index == source_idx) else {
+                    continue;
+                };
+                if !seen.insert(key(source.node)) {
+                    continue;
                 }
-                "call_expression" => facts.require_like(node, spec, src),
-                _ => {}
+                facts.add_module_ref(q, m, source.node, source_idx, src);
             }
         }
         facts
+    }
+
+    fn add_module_ref(
+        &mut self,
+        q: &Query,
+        m: &tree_sitter::QueryMatch,
+        source: Node,
+        source_idx: u32,
+        src: &str,
+    ) {
+        let spec = text(source, src);
+        if !is_clerk_module(spec) {
+            return;
+        }
+        let Some(outer) = m.captures().iter().find(|c| {
+            c.index != source_idx && !q.capture_names()[c.index as usize].starts_with('_')
+        }) else {
+            return;
+        };
+        let node = outer.node;
+        let statement = statement_of(node);
+        self.modules.push(ModuleRef {
+            module: spec.to_string(),
+            specifier: source.byte_range(),
+            statement: statement.byte_range(),
+        });
+        match node.kind() {
+            "import_statement" => self.import_clause(node, spec, src),
+            "export_statement" => self.export_from(node, spec, src),
+            "import_require_clause" => {
+                if let Some(id) = node.named_child(0).filter(|n| n.kind() == "identifier") {
+                    self.bind(id, None, spec, Export::Namespace, statement, src);
+                }
+            }
+            "call_expression" => self.require_like(node, spec, src),
+            _ => {}
+        }
     }
 
     pub fn uses_clerk(&self) -> bool {
@@ -428,13 +446,25 @@ impl Facts {
     /// Whether `node` (an expression, or an object pattern by what it
     /// destructures) holds a value of that kind.
     pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
-        let names = self.held.get_or_init(|| values::held_names(tree, src));
+        let names = &self.walked(tree, src).held;
         let got = if node.kind() == "object_pattern" {
             values::pattern_source(node, src, names)
         } else {
             values::classify(node, src, names)
         };
         got == Some(kind)
+    }
+
+    fn walked(&self, tree: &Tree, src: &str) -> &values::Walked {
+        self.walked.get_or_init(|| values::walk(tree, src))
+    }
+
+    /// The object literal a same-file `const name = { .. }` holds.
+    pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
+        let (start, end) = *self.walked(tree, src).consts.get(name)?;
+        tree.root_node()
+            .descendant_for_byte_range(start, end)
+            .filter(|n| n.kind() == "object")
     }
 
     /// Whether what `node` names is called or constructed: `node` itself is a
@@ -460,9 +490,7 @@ impl Facts {
                 _ => None,
             })
             .unwrap_or(node);
-        self.called
-            .get_or_init(|| values::called_names(tree, src))
-            .contains(text(local, src))
+        self.walked(tree, src).called.contains(text(local, src))
     }
 
     fn compute_options(

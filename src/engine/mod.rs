@@ -336,7 +336,7 @@ impl Pred<'_, '_> {
                 let Some(n) = cap else { return false };
                 let obj = match n.kind() {
                     "object" => Some(*n),
-                    "identifier" => values::const_object(tree, src, &src[n.byte_range()]),
+                    "identifier" => facts.const_object(tree, src, &src[n.byte_range()]),
                     _ => None,
                 };
                 obj.is_some_and(|o| !values::has_key(o, src, args))

@@ -42,47 +42,96 @@ const ELEMENT_CALLBACKS: &[&str] = &[
     "map", "forEach", "find", "findLast", "filter", "some", "every", "flatMap",
 ];
 
-/// Local names and what they hold, from declarations, destructuring, `for .. of`
-/// and array callbacks, in one walk of the tree.
-pub fn held_names(tree: &Tree, src: &str) -> HashMap<String, Held> {
-    let mut names = HashMap::new();
+/// Node kinds the file walk stops at, as ids: comparing ids is much
+/// cheaper than comparing kind names at every node.
+struct Kinds {
+    declarator: u16,
+    assignment: u16,
+    for_in: u16,
+    arrow: u16,
+    function: u16,
+    call: u16,
+    new: u16,
+}
+
+impl Kinds {
+    fn of(tree: &Tree) -> Kinds {
+        let l = tree.language();
+        let id = |k| l.id_for_node_kind(k, true);
+        Kinds {
+            declarator: id("variable_declarator"),
+            assignment: id("assignment_expression"),
+            for_in: id("for_in_statement"),
+            arrow: id("arrow_function"),
+            function: id("function_expression"),
+            call: id("call_expression"),
+            new: id("new_expression"),
+        }
+    }
+}
+
+/// What one walk of the file learns, on the first question that needs it.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Local names -> what they hold, from declarations, destructuring,
+    /// `for .. of` and array callbacks, in document order.
+    pub held: HashMap<String, Held>,
+    /// Names used as the callee of a call or `new`.
+    pub called: HashSet<String>,
+    /// `name = { .. }` declarations: name -> object range.
+    pub consts: HashMap<String, (usize, usize)>,
+}
+
+pub fn walk(tree: &Tree, src: &str) -> Walked {
+    let k = Kinds::of(tree);
+    let mut w = Walked::default();
+    let names = &mut w.held;
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
-        match node.kind() {
-            "variable_declarator" | "assignment_expression" => {
-                let target = node
-                    .child_by_field_name("name")
-                    .or_else(|| node.child_by_field_name("left"));
-                let value = node
-                    .child_by_field_name("value")
-                    .or_else(|| node.child_by_field_name("right"));
-                if let (Some(t), Some(v)) = (target, value) {
-                    // Destructuring binds distinctive property names
-                    // (`{ auth } = req`) whatever the source holds.
-                    let kind = classify(v, src, &names);
-                    bind_target(t, kind, src, &mut names);
+        let id = node.kind_id();
+        if id == k.declarator || id == k.assignment {
+            let target = node
+                .child_by_field_name("name")
+                .or_else(|| node.child_by_field_name("left"));
+            let value = node
+                .child_by_field_name("value")
+                .or_else(|| node.child_by_field_name("right"));
+            if let (Some(t), Some(v)) = (target, value) {
+                // Destructuring binds distinctive property names
+                // (`{ auth } = req`) whatever the source holds.
+                let kind = classify(v, src, names);
+                bind_target(t, kind, src, names);
+                let v = unwrap_expr(v);
+                if id == k.declarator && t.kind() == "identifier" && v.kind() == "object" {
+                    w.consts
+                        .entry(text(t, src).to_string())
+                        .or_insert((v.start_byte(), v.end_byte()));
                 }
             }
-            "for_in_statement" => {
-                let (left, right) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                );
-                if let (Some(l), Some(r)) = (left, right) {
-                    if classify(r, src, &names) == Some(Held::ExternalAccountList) {
-                        bind_target(l, Some(Held::ExternalAccount), src, &mut names);
-                    }
+        } else if id == k.for_in {
+            let (left, right) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            );
+            if let (Some(l), Some(r)) = (left, right) {
+                if classify(r, src, names) == Some(Held::ExternalAccountList) {
+                    bind_target(l, Some(Held::ExternalAccount), src, names);
                 }
             }
-            "arrow_function" | "function_expression" => {
-                if let Some(p) = first_param(node) {
-                    if callback_source(node, src, &names) == Some(Held::ExternalAccountList) {
-                        bind_target(p, Some(Held::ExternalAccount), src, &mut names);
-                    }
+        } else if id == k.arrow || id == k.function {
+            if let Some(p) = first_param(node) {
+                if callback_source(node, src, names) == Some(Held::ExternalAccountList) {
+                    bind_target(p, Some(Held::ExternalAccount), src, names);
                 }
             }
-            _ => {}
+        } else if id == k.call || id == k.new {
+            let callee = node
+                .child_by_field_name("function")
+                .or_else(|| node.child_by_field_name("constructor"));
+            if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
+                w.called.insert(text(c, src).to_string());
+            }
         }
         if cursor.goto_first_child() {
             continue;
@@ -96,7 +145,7 @@ pub fn held_names(tree: &Tree, src: &str) -> HashMap<String, Held> {
             }
         }
     }
-    names
+    w
 }
 
 /// The first parameter of a function, without its type annotation or default.
@@ -299,35 +348,6 @@ pub fn pattern_source(pattern: Node, src: &str, names: &HashMap<String, Held>) -
     }
 }
 
-/// Names used as the callee of a call or `new` anywhere in the file.
-pub fn called_names(tree: &Tree, src: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        let callee = match node.kind() {
-            "call_expression" => node.child_by_field_name("function"),
-            "new_expression" => node.child_by_field_name("constructor"),
-            _ => None,
-        };
-        if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
-            out.insert(text(c, src).to_string());
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    out
-}
-
 /// Whether the name `id` declares is read as a paginated response somewhere
 /// in its scope: `x.data`, `x.totalCount`, or `const { data } = x`.
 pub fn reads_paginated(id: Node, src: &str) -> bool {
@@ -341,6 +361,11 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
         ) {
             break;
         }
+    }
+    // Most scopes never mention a page's fields: no need to walk them.
+    let body = src.get(scope.byte_range()).unwrap_or("");
+    if !body.contains("data") && !body.contains("totalCount") {
+        return false;
     }
     let mut cursor = scope.walk();
     'walk: loop {
@@ -407,34 +432,4 @@ pub fn has_key(obj: Node, src: &str, keys: &[&str]) -> bool {
         }
     }
     false
-}
-
-/// The object literal a same-file `const name = { .. }` holds.
-pub fn const_object<'t>(tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if node.kind() == "variable_declarator" {
-            let n = node.child_by_field_name("name");
-            let v = node.child_by_field_name("value");
-            if let (Some(n), Some(v)) = (n, v) {
-                if n.kind() == "identifier" && text(n, src) == name {
-                    let v = unwrap_expr(v);
-                    return (v.kind() == "object").then_some(v);
-                }
-            }
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    None
 }
