@@ -149,4 +149,20 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn settings_apply() {
+        use crate::engine::settings::Level;
+        let src = "CLERK_API_KEY=sk\nCLERK_FRONTEND_API=host\n";
+        let mut s = Settings::default();
+        s.rules.insert("dotenv-api-key".into(), Level::Off);
+        s.rules.insert(
+            "dotenv-frontend-api".into(),
+            Level::On(crate::engine::Severity::Error),
+        );
+        let found = analyze(src, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule.id, "dotenv-frontend-api");
+        assert_eq!(found[0].severity, crate::engine::Severity::Error);
+    }
 }

@@ -141,4 +141,17 @@ mod tests {
             assert_eq!(admits_old_node(r), Some(old), "{r}");
         }
     }
+
+    #[test]
+    fn settings_apply_and_ranges_are_the_values() {
+        use crate::engine::settings::Level;
+        let src = r#"{ "dependencies": { "@clerk/clerk-sdk-node": "^4.13.23" }, "engines": { "node": ">=16" } }"#;
+        let found = analyze(src, &Settings::default());
+        let texts: Vec<&str> = found.iter().map(|f| &src[f.range.clone()]).collect();
+        assert_eq!(texts, ["^4.13.23", ">=16"]);
+        let mut s = Settings::default();
+        s.rules.insert("node-engine-range".into(), Level::Off);
+        assert_eq!(analyze(src, &s).len(), 1);
+        assert!(analyze("{ not json", &Settings::default()).is_empty());
+    }
 }

@@ -80,6 +80,16 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
                     pred.operator
                 ));
             }
+            if pred.operator.as_ref() == "holds?"
+                && !pred.args.iter().skip(1).any(|a| {
+                    matches!(a, QueryPredicateArg::String(k) if super::values::Held::parse(k).is_some())
+                })
+            {
+                return Err(format!(
+                    "queries/{}.scm: #holds? takes authObject, claims, externalAccount or externalAccountList",
+                    catalogue()[*rule].id
+                ));
+            }
             if pred.operator.as_ref() != "clerk-file?"
                 && !matches!(pred.args.first(), Some(QueryPredicateArg::Capture(_)))
             {
