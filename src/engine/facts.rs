@@ -1,18 +1,10 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
-use std::{
-    cell::OnceCell,
-    collections::{HashMap, HashSet},
-    ops::Range,
-    sync::OnceLock,
-};
+use std::{cell::OnceCell, collections::HashMap, ops::Range, sync::OnceLock};
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator, Tree};
 
-use super::{
-    lang::Lang,
-    values::{self, Held},
-};
+use super::{lang::Lang, values};
 
 /// What a local name stands for in a Clerk module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +56,8 @@ pub struct Facts {
     /// object range -> the export called with it.
     options: OnceCell<HashMap<(usize, usize), String>>,
     /// What held values, called names and `const` objects the file has,
-    /// from one walk on first use.
-    walked: OnceCell<values::Walked>,
+    /// from one walk on first use (see `values`).
+    pub(crate) walked: OnceCell<values::Walked>,
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {
@@ -137,60 +129,40 @@ impl Facts {
         let q = &queries(lang).facts;
         let source_idx = q.capture_index_for_name("source").unwrap();
         let mut cursor = QueryCursor::new();
-        let mut seen = HashSet::new();
-        // Every binding starts at a specifier containing `@clerk/`: look only
-        // around those instead of walking the whole tree.
-        for at in memchr::memmem::find_iter(src.as_bytes(), b"@clerk/") {
-            cursor.set_byte_range(at..at + 7);
-            let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
-            while let Some(m) = matches.next() {
-                let Some(source) = m.captures().iter().find(|c| c.index == source_idx) else {
-                    continue;
-                };
-                if !seen.insert(key(source.node)) {
-                    continue;
+        let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
+        while let Some(m) = matches.next() {
+            let Some(source) = m.captures().iter().find(|c| c.index == source_idx) else {
+                continue;
+            };
+            let spec = text(source.node, src);
+            if !is_clerk_module(spec) {
+                continue;
+            }
+            let Some(outer) = m.captures().iter().find(|c| {
+                c.index != source_idx && !q.capture_names()[c.index as usize].starts_with('_')
+            }) else {
+                continue;
+            };
+            let node = outer.node;
+            let statement = statement_of(node);
+            facts.modules.push(ModuleRef {
+                module: spec.to_string(),
+                specifier: source.node.byte_range(),
+                statement: statement.byte_range(),
+            });
+            match node.kind() {
+                "import_statement" => facts.import_clause(node, spec, src),
+                "export_statement" => facts.export_from(node, spec, src),
+                "import_require_clause" => {
+                    if let Some(id) = node.named_child(0).filter(|n| n.kind() == "identifier") {
+                        facts.bind(id, None, spec, Export::Namespace, statement, src);
+                    }
                 }
-                facts.add_module_ref(q, m, source.node, source_idx, src);
+                "call_expression" => facts.require_like(node, spec, src),
+                _ => {}
             }
         }
         facts
-    }
-
-    fn add_module_ref(
-        &mut self,
-        q: &Query,
-        m: &tree_sitter::QueryMatch,
-        source: Node,
-        source_idx: u32,
-        src: &str,
-    ) {
-        let spec = text(source, src);
-        if !is_clerk_module(spec) {
-            return;
-        }
-        let Some(outer) = m.captures().iter().find(|c| {
-            c.index != source_idx && !q.capture_names()[c.index as usize].starts_with('_')
-        }) else {
-            return;
-        };
-        let node = outer.node;
-        let statement = statement_of(node);
-        self.modules.push(ModuleRef {
-            module: spec.to_string(),
-            specifier: source.byte_range(),
-            statement: statement.byte_range(),
-        });
-        match node.kind() {
-            "import_statement" => self.import_clause(node, spec, src),
-            "export_statement" => self.export_from(node, spec, src),
-            "import_require_clause" => {
-                if let Some(id) = node.named_child(0).filter(|n| n.kind() == "identifier") {
-                    self.bind(id, None, spec, Export::Namespace, statement, src);
-                }
-            }
-            "call_expression" => self.require_like(node, spec, src),
-            _ => {}
-        }
     }
 
     pub fn uses_clerk(&self) -> bool {
@@ -441,56 +413,6 @@ impl Facts {
             .options
             .get_or_init(|| self.compute_options(tree, src, lang));
         map.get(&key(obj)).map(String::as_str)
-    }
-
-    /// Whether `node` (an expression, or an object pattern by what it
-    /// destructures) holds a value of that kind.
-    pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
-        let names = &self.walked(tree, src).held;
-        let got = if node.kind() == "object_pattern" {
-            values::pattern_source(node, src, names)
-        } else {
-            values::classify(node, src, names)
-        };
-        got == Some(kind)
-    }
-
-    fn walked(&self, tree: &Tree, src: &str) -> &values::Walked {
-        self.walked.get_or_init(|| values::walk(tree, src))
-    }
-
-    /// The object literal a same-file `const name = { .. }` holds.
-    pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
-        let (start, end) = *self.walked(tree, src).consts.get(name)?;
-        tree.root_node()
-            .descendant_for_byte_range(start, end)
-            .filter(|n| n.kind() == "object")
-    }
-
-    /// Whether what `node` names is called or constructed: `node` itself is a
-    /// callee, or it declares a name that is one somewhere in the file.
-    pub fn is_called(&self, node: Node, tree: &Tree, src: &str) -> bool {
-        if let Some(p) = node.parent() {
-            let callee = match p.kind() {
-                "call_expression" => p.child_by_field_name("function"),
-                "new_expression" => p.child_by_field_name("constructor"),
-                _ => None,
-            };
-            if callee == Some(node) {
-                return true;
-            }
-        }
-        // A declaration site stands for its local name: the alias of
-        // `{ Clerk as C }`, the value of `{ Clerk: C } = require(..)`.
-        let local = node
-            .parent()
-            .and_then(|p| match p.kind() {
-                "import_specifier" => p.child_by_field_name("alias"),
-                "pair_pattern" => p.child_by_field_name("value"),
-                _ => None,
-            })
-            .unwrap_or(node);
-        self.walked(tree, src).called.contains(text(local, src))
     }
 
     fn compute_options(

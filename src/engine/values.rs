@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use tree_sitter::{Node, Tree};
 
+use super::facts::Facts;
+
 /// The kinds of value the property rules care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Held {
@@ -33,6 +35,59 @@ impl Held {
     }
 }
 
+/// The value facts, kept on `Facts` so that they live as long as one parse.
+impl Facts {
+    /// Whether `node` (an expression, or an object pattern by what it
+    /// destructures) holds a value of that kind.
+    pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
+        let names = &self.walked(tree, src).held;
+        let got = if node.kind() == "object_pattern" {
+            pattern_source(node, src, names)
+        } else {
+            classify(node, src, names)
+        };
+        got == Some(kind)
+    }
+
+    pub(crate) fn walked(&self, tree: &Tree, src: &str) -> &Walked {
+        self.walked.get_or_init(|| walk(tree, src))
+    }
+
+    /// The object literal a same-file `const name = { .. }` holds.
+    pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
+        let (start, end) = *self.walked(tree, src).consts.get(name)?;
+        tree.root_node()
+            .descendant_for_byte_range(start, end)
+            .filter(|n| n.kind() == "object")
+    }
+
+    /// Whether what `node` names is called or constructed: `node` itself is a
+    /// callee, or it declares a name that is one somewhere in the file.
+    pub fn is_called(&self, node: Node, tree: &Tree, src: &str) -> bool {
+        if let Some(p) = node.parent() {
+            let callee = match p.kind() {
+                "call_expression" => p.child_by_field_name("function"),
+                "new_expression" => p.child_by_field_name("constructor"),
+                _ => None,
+            };
+            if callee == Some(node) {
+                return true;
+            }
+        }
+        // A declaration site stands for its local name: the alias of
+        // `{ Clerk as C }`, the value of `{ Clerk: C } = require(..)`.
+        let local = node
+            .parent()
+            .and_then(|p| match p.kind() {
+                "import_specifier" => p.child_by_field_name("alias"),
+                "pair_pattern" => p.child_by_field_name("value"),
+                _ => None,
+            })
+            .unwrap_or(node);
+        self.walked(tree, src).called.contains(text(local, src))
+    }
+}
+
 fn text<'a>(node: Node, src: &'a str) -> &'a str {
     src.get(node.byte_range()).unwrap_or("")
 }
@@ -52,6 +107,9 @@ struct Kinds {
     function: u16,
     call: u16,
     new: u16,
+    member: u16,
+    property: u16,
+    object: u16,
 }
 
 impl Kinds {
@@ -66,6 +124,9 @@ impl Kinds {
             function: id("function_expression"),
             call: id("call_expression"),
             new: id("new_expression"),
+            member: id("member_expression"),
+            property: l.field_id_for_name("property").map_or(0, |f| f.get()),
+            object: l.field_id_for_name("object").map_or(0, |f| f.get()),
         }
     }
 }
@@ -80,6 +141,37 @@ pub struct Walked {
     pub called: HashSet<String>,
     /// `name = { .. }` declarations: name -> object range.
     pub consts: HashMap<String, (usize, usize)>,
+    /// Names read as a paginated response somewhere (`x.data`,
+    /// `x.totalCount`, `const { data } = x`).
+    pub page_reads: HashSet<String>,
+}
+
+impl Walked {
+    /// A hash of everything here that a rule may read across top-level
+    /// statements, without byte positions (edits move them): re-analysing
+    /// only the statements an edit touched is sound while it is unchanged.
+    pub fn signature(&self, src: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut held: Vec<(&str, u8)> = self
+            .held
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v as u8))
+            .collect();
+        held.sort_unstable();
+        let mut called: Vec<&str> = self.called.iter().map(String::as_str).collect();
+        called.sort_unstable();
+        let mut consts: Vec<(&str, &str)> = self
+            .consts
+            .iter()
+            .map(|(k, (s, e))| (k.as_str(), src.get(*s..*e).unwrap_or("")))
+            .collect();
+        consts.sort_unstable();
+        let mut pages: Vec<&str> = self.page_reads.iter().map(String::as_str).collect();
+        pages.sort_unstable();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (held, called, consts, pages).hash(&mut h);
+        h.finish()
+    }
 }
 
 pub fn walk(tree: &Tree, src: &str) -> Walked {
@@ -103,6 +195,13 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
                 let kind = classify(v, src, names);
                 bind_target(t, kind, src, names);
                 let v = unwrap_expr(v);
+                if id == k.declarator
+                    && v.kind() == "identifier"
+                    && t.kind() == "object_pattern"
+                    && has_key(t, src, &["data", "totalCount"])
+                {
+                    w.page_reads.insert(text(v, src).to_string());
+                }
                 if id == k.declarator && t.kind() == "identifier" && v.kind() == "object" {
                     w.consts
                         .entry(text(t, src).to_string())
@@ -123,6 +222,17 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
             if let Some(p) = first_param(node) {
                 if callback_source(node, src, names) == Some(Held::ExternalAccountList) {
                     bind_target(p, Some(Held::ExternalAccount), src, names);
+                }
+            }
+        } else if id == k.member {
+            // By field id: this runs for every member expression.
+            let prop = node.child_by_field_id(k.property).map(|p| text(p, src));
+            if matches!(prop, Some("data" | "totalCount")) {
+                if let Some(o) = node
+                    .child_by_field_id(k.object)
+                    .filter(|o| o.kind() == "identifier")
+                {
+                    w.page_reads.insert(text(o, src).to_string());
                 }
             }
         } else if id == k.call || id == k.new {
@@ -432,4 +542,37 @@ pub fn has_key(obj: Node, src: &str, keys: &[&str]) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{lang::Lang, parse};
+
+    fn walked(src: &str) -> Walked {
+        walk(&parse(src, Lang::TypeScript, None).unwrap(), src)
+    }
+
+    #[test]
+    fn walk_collects_what_rules_read_across_statements() {
+        let w = walked(
+            "const a = req.auth;\nconst { claims } = a;\nconst opts = { x: 1 };\nmake(opts);\nconst u = await list();\nu.data.map(f);\nfor (const acc of user.externalAccounts) {}\n",
+        );
+        assert_eq!(w.held.get("a"), Some(&Held::AuthObject));
+        assert_eq!(w.held.get("claims"), Some(&Held::Claims));
+        assert_eq!(w.held.get("acc"), Some(&Held::ExternalAccount));
+        assert!(w.called.contains("make"));
+        assert!(w.consts.contains_key("opts"));
+        assert!(w.page_reads.contains("u"));
+    }
+
+    #[test]
+    fn signature_ignores_positions_but_not_content() {
+        let a = "const opts = { x: 1 };\nmake(opts);\n";
+        let moved = "\n\nconst opts = { x: 1 };\n\nmake(opts);\n";
+        let changed = "const opts = { y: 1 };\nmake(opts);\n";
+        let sig = |s: &str| walked(s).signature(s);
+        assert_eq!(sig(a), sig(moved));
+        assert_ne!(sig(a), sig(changed));
+    }
 }
