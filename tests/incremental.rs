@@ -15,7 +15,12 @@ const opts = { apiKey: 'k' };\n\
 setKey('x'); const é = '中😀';\n\
 export const c = createClerkClient(opts);\n\
 function f() { return createClerkClient({ apiKey }); }\n\
-const s = \"setClerkApiKey('no')\";\n";
+const s = \"setClerkApiKey('no')\";\n\
+import { clerkClient } from '@clerk/clerk-sdk-node';\n\
+const users = await clerkClient.users.getUserList();\n\
+users.forEach((u) => u.profileImageUrl);\n\
+const acct = users[0].externalAccounts[0];\n\
+console.log(acct.picture, req.auth.claims);\n";
 
 /// Pieces typed into the buffer: code that adds or removes findings, line
 /// breaks of both kinds, multi-byte and astral characters.
@@ -33,6 +38,11 @@ fn piece() -> impl Strategy<Value = String> {
         Just("sdk.setClerkApiVersion('v1');".to_string()),
         Just("// clerk-core2-ignore-next-line\n".to_string()),
         Just("{".to_string()),
+        Just("users.data".to_string()),
+        Just("const { data: users } = x;\n".to_string()),
+        Just("acct".to_string()),
+        Just(".picture".to_string()),
+        Just("setKey".to_string()),
         Just("'".to_string()),
     ]
 }

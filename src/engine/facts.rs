@@ -1,10 +1,10 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
-use std::{collections::HashMap, ops::Range};
+use std::{cell::OnceCell, collections::HashMap, ops::Range};
 
 use tree_sitter::{Node, Tree};
 
-use super::lang::Lang;
+use super::{lang::Lang, values};
 
 /// What a local name stands for in a Clerk module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,9 @@ pub struct Facts {
     /// destructuring keys), by byte range.
     pub sites: HashMap<(usize, usize), Binding>,
     pub modules: Vec<ModuleRef>,
+    /// What held values, called names and `const` objects the file has,
+    /// from one walk on first use (see `values`).
+    pub(crate) walked: OnceCell<values::Walked>,
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {

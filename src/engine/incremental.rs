@@ -57,7 +57,7 @@ pub struct Output {
 /// Everything the rules may read across statements, reduced to a hash: the
 /// binding facts, and which Clerk function each top-level options `const`
 /// is handed to. Byte positions are left out because edits move them.
-fn signature(f: &Facts, children: &[Node], src: &str) -> u64 {
+fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Settings) -> u64 {
     let mut items: Vec<(&str, &str, &str)> = f
         .bindings
         .iter()
@@ -74,6 +74,12 @@ fn signature(f: &Facts, children: &[Node], src: &str) -> u64 {
     items.hash(&mut h);
     mods.hash(&mut h);
     wiring.hash(&mut h);
+    // Values held across statements (what a variable holds, which names are
+    // called, which reads treat a result as paginated) matter only where
+    // the property rules run.
+    if f.uses_clerk() || settings.scope == super::Scope::AllFiles {
+        f.walked(tree, src).signature(src).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -146,7 +152,7 @@ pub fn analyze(
     let root = tree.root_node();
     let mut cur = root.walk();
     let children: Vec<Node> = root.children(&mut cur).collect();
-    let sig = signature(&facts, &children, src);
+    let sig = signature(&facts, tree, &children, src, settings);
     let full = |facts: &Facts| {
         let raw = run_rules(tree, src, lang, settings, facts, None);
         Output {

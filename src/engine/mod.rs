@@ -1,14 +1,17 @@
 //! The analysis engine: text in, findings out. It knows nothing of LSP or the
 //! terminal; the server and the CLI are adapters over `analyze`.
+pub mod env;
 pub mod facts;
 pub mod fixes;
 pub mod incremental;
 pub mod lang;
+pub mod package_json;
 pub mod position;
 pub mod query;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
+pub mod values;
 pub mod workspace;
 
 use std::{cell::RefCell, ops::Range};
@@ -69,8 +72,10 @@ pub fn parse(src: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
 
 /// Parses and analyses a whole text.
 pub fn analyze_source(src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
-    if !lang.is_grammar() {
-        return Vec::new();
+    match lang {
+        Lang::Env => return env::analyze(src, settings),
+        Lang::PackageJson => return package_json::analyze(src, settings),
+        _ => {}
     }
     match parse(src, lang, None) {
         Some(tree) => analyze(&tree, src, lang, settings),
@@ -157,7 +162,7 @@ fn run_rules_in(
                 cap,
                 args: strs.collect(),
             };
-            pred.eval(facts, src, settings, &mut vars)
+            pred.eval(facts, tree, src, settings, &mut vars)
         });
         if !ok {
             continue;
@@ -186,12 +191,28 @@ fn run_rules_in(
             }
             t
         };
+        let mut range = finding.byte_range();
+        // Some findings are part of a node: the `https://api.clerk.dev` of a
+        // longer URL string.
+        if let Some(part) = prop("finding.text") {
+            match src[range.clone()].find(part) {
+                Some(at) => range = range.start + at..range.start + at + part.len(),
+                None => continue,
+            }
+        }
         let message = expand(prop("message").unwrap_or(&rule.message));
         let official = official_for(rule, &expand);
-        let fix = fix_for(rule, finding, src, prop("fix.rename"), &expand);
+        let fix = fix_for(
+            rule,
+            range.clone(),
+            finding.kind(),
+            src,
+            prop("fix.rename"),
+            &expand,
+        );
         out.push(Finding {
             rule,
-            range: finding.byte_range(),
+            range,
             severity,
             message,
             fix,
@@ -234,18 +255,66 @@ pub fn official_for(rule: &'static Rule, expand: &dyn Fn(&str) -> String) -> Vec
     rule.official.iter().map(String::as_str).collect()
 }
 
+/// A finding of a rule without a query (`.env`, `package.json`), with the
+/// user's level applied: `None` when the rule is off. `vars` expand in the
+/// message and in the fix title; the fix is the rule's declared `rename`.
+pub(crate) fn plain_finding(
+    id: &str,
+    range: Range<usize>,
+    vars: &[(&str, &str)],
+    settings: &Settings,
+) -> Option<Finding> {
+    let rule = rules::rule(id).unwrap_or_else(|| panic!("rule {id} is not in queries/"));
+    let severity = match settings.level(rule.id, rule.severity) {
+        settings::Level::Off => return None,
+        settings::Level::On(s) => s,
+    };
+    let expand = |t: &str| {
+        let mut t = t.to_string();
+        for (k, v) in vars {
+            t = t.replace(&format!("{{{k}}}"), v);
+        }
+        t
+    };
+    let fix = rule.fix.as_ref().and_then(|spec| {
+        let new = spec.rename.as_deref()?;
+        let title = spec
+            .title
+            .as_deref()
+            .map(|t| expand(&t.replace("{new}", new)))
+            .unwrap_or_else(|| format!("Change to `{new}`"));
+        Some(Fix {
+            title,
+            edits: vec![Edit {
+                range: range.clone(),
+                text: new.to_string(),
+            }],
+        })
+    });
+    let official = official_for(rule, &|t: &str| expand(t));
+    Some(Finding {
+        rule,
+        message: expand(&rule.message),
+        range,
+        severity,
+        fix,
+        official,
+    })
+}
+
 fn fix_for(
     rule: &Rule,
-    node: Node,
+    range: Range<usize>,
+    kind: &str,
     src: &str,
     rename_override: Option<&str>,
     expand: &dyn Fn(&str) -> String,
 ) -> Option<Fix> {
     let spec = rule.fix.as_ref();
     let new = rename_override.or(spec.and_then(|s| s.rename.as_deref()))?;
-    let old = src.get(node.byte_range())?;
+    let old = src.get(range.clone())?;
     // `{ apiKey }` must keep meaning the same variable: `{ secretKey: apiKey }`.
-    let text = match node.kind() {
+    let text = match kind {
         "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
             format!("{new}: {old}")
         }
@@ -257,10 +326,7 @@ fn fix_for(
         .unwrap_or_else(|| format!("Rename `{old}` to `{new}`"));
     Some(Fix {
         title,
-        edits: vec![Edit {
-            range: node.byte_range(),
-            text,
-        }],
+        edits: vec![Edit { range, text }],
     })
 }
 
@@ -276,6 +342,7 @@ impl Pred<'_, '_> {
     fn eval(
         &self,
         facts: &Facts,
+        tree: &Tree,
         src: &str,
         settings: &Settings,
         vars: &mut Vec<(&'static str, String)>,
@@ -298,6 +365,47 @@ impl Pred<'_, '_> {
                     facts::is_clerk_module(s) && (args.is_empty() || args.contains(&s))
                 })
             }),
+            // `"@clerk/backend"` is that module only; `"@clerk/clerk-sdk-node/*"`
+            // is the module and every path under it.
+            "clerk-module-of?" => {
+                let Some((m, e)) = cap.and_then(|n| facts.resolve(n, src)) else {
+                    return false;
+                };
+                let hit = args.iter().any(|a| match a.strip_suffix("/*") {
+                    Some(base) => {
+                        m == base || m.strip_prefix(base).is_some_and(|r| r.starts_with('/'))
+                    }
+                    None => m == *a,
+                });
+                if hit {
+                    vars.push(("export", e.as_str().to_string()));
+                    vars.push(("module", m.to_string()));
+                }
+                hit
+            }
+            "called?" | "not-called?" => {
+                cap.is_some_and(|n| facts.is_called(n, tree, src)) == (*op == "called?")
+            }
+            "holds?" => {
+                let (Some(n), Some(kind)) =
+                    (cap, args.first().and_then(|a| values::Held::parse(a)))
+                else {
+                    return false;
+                };
+                facts.holds(*n, kind, tree, src)
+            }
+            "reads-paginated?" | "not-reads-paginated?" => {
+                cap.is_some_and(|n| values::reads_paginated(n, src)) == (*op == "reads-paginated?")
+            }
+            "lacks-key?" => {
+                let Some(n) = cap else { return false };
+                let obj = match n.kind() {
+                    "object" => Some(*n),
+                    "identifier" => facts.const_object(tree, src, &src[n.byte_range()]),
+                    _ => None,
+                };
+                obj.is_some_and(|o| !values::has_key(o, src, args))
+            }
             "clerk-options-of?" => {
                 let Some(f) = cap.and_then(|n| facts.options_of(n, src)) else {
                     return false;

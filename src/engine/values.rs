@@ -1,0 +1,578 @@
+//! What some expressions and local names hold, for rules about properties
+//! that cannot be bound to Clerk by name (`.claims`, `.orgs`, `.picture`,
+//! list results). Names are tracked per file, in document order: a later
+//! shadowing declaration of the same name is rare enough to accept, and the
+//! predicates only run where a rule's query already matched a suspect name.
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use super::facts::Facts;
+
+/// The kinds of value the property rules care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// The middleware's `req.auth`, `getAuth(req)`, `auth()`.
+    AuthObject,
+    /// A session token payload: `sessionClaims`, `claims`, `verifyToken(..)`.
+    Claims,
+    /// `user.externalAccounts` or a part of it.
+    ExternalAccountList,
+    /// One element of `externalAccounts`.
+    ExternalAccount,
+}
+
+impl Held {
+    /// The name a query passes to `#holds?`.
+    pub fn parse(s: &str) -> Option<Held> {
+        Some(match s {
+            "authObject" => Held::AuthObject,
+            "claims" => Held::Claims,
+            "externalAccount" => Held::ExternalAccount,
+            "externalAccountList" => Held::ExternalAccountList,
+            _ => return None,
+        })
+    }
+}
+
+/// The value facts, kept on `Facts` so that they live as long as one parse.
+impl Facts {
+    /// Whether `node` (an expression, or an object pattern by what it
+    /// destructures) holds a value of that kind.
+    pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
+        let names = &self.walked(tree, src).held;
+        let got = if node.kind() == "object_pattern" {
+            pattern_source(node, src, names)
+        } else {
+            classify(node, src, names)
+        };
+        got == Some(kind)
+    }
+
+    pub(crate) fn walked(&self, tree: &Tree, src: &str) -> &Walked {
+        self.walked.get_or_init(|| walk(tree, src))
+    }
+
+    /// The object literal a same-file `const name = { .. }` holds.
+    pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
+        let (start, end) = *self.walked(tree, src).consts.get(name)?;
+        tree.root_node()
+            .descendant_for_byte_range(start, end)
+            .filter(|n| n.kind() == "object")
+    }
+
+    /// Whether what `node` names is called or constructed: `node` itself is a
+    /// callee, or it declares a name that is one somewhere in the file.
+    pub fn is_called(&self, node: Node, tree: &Tree, src: &str) -> bool {
+        if let Some(p) = node.parent() {
+            let callee = match p.kind() {
+                "call_expression" => p.child_by_field_name("function"),
+                "new_expression" => p.child_by_field_name("constructor"),
+                _ => None,
+            };
+            if callee == Some(node) {
+                return true;
+            }
+        }
+        // A declaration site stands for its local name: the alias of
+        // `{ Clerk as C }`, the value of `{ Clerk: C } = require(..)`.
+        let local = node
+            .parent()
+            .and_then(|p| match p.kind() {
+                "import_specifier" => p.child_by_field_name("alias"),
+                "pair_pattern" => p.child_by_field_name("value"),
+                _ => None,
+            })
+            .unwrap_or(node);
+        self.walked(tree, src).called.contains(text(local, src))
+    }
+}
+
+fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Array methods whose callback receives one element of the array.
+const ELEMENT_CALLBACKS: &[&str] = &[
+    "map", "forEach", "find", "findLast", "filter", "some", "every", "flatMap",
+];
+
+/// Node kinds the file walk stops at, as ids: comparing ids is much
+/// cheaper than comparing kind names at every node.
+struct Kinds {
+    declarator: u16,
+    assignment: u16,
+    for_in: u16,
+    arrow: u16,
+    function: u16,
+    call: u16,
+    new: u16,
+    member: u16,
+    property: u16,
+    object: u16,
+}
+
+impl Kinds {
+    fn of(tree: &Tree) -> Kinds {
+        let l = tree.language();
+        let id = |k| l.id_for_node_kind(k, true);
+        Kinds {
+            declarator: id("variable_declarator"),
+            assignment: id("assignment_expression"),
+            for_in: id("for_in_statement"),
+            arrow: id("arrow_function"),
+            function: id("function_expression"),
+            call: id("call_expression"),
+            new: id("new_expression"),
+            member: id("member_expression"),
+            property: l.field_id_for_name("property").map_or(0, |f| f.get()),
+            object: l.field_id_for_name("object").map_or(0, |f| f.get()),
+        }
+    }
+}
+
+/// What one walk of the file learns, on the first question that needs it.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Local names -> what they hold, from declarations, destructuring,
+    /// `for .. of` and array callbacks, in document order.
+    pub held: HashMap<String, Held>,
+    /// Names used as the callee of a call or `new`.
+    pub called: HashSet<String>,
+    /// `name = { .. }` declarations: name -> object range.
+    pub consts: HashMap<String, (usize, usize)>,
+    /// Names read as a paginated response somewhere (`x.data`,
+    /// `x.totalCount`, `const { data } = x`).
+    pub page_reads: HashSet<String>,
+}
+
+impl Walked {
+    /// A hash of everything here that a rule may read across top-level
+    /// statements, without byte positions (edits move them): re-analysing
+    /// only the statements an edit touched is sound while it is unchanged.
+    pub fn signature(&self, src: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut held: Vec<(&str, u8)> = self
+            .held
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v as u8))
+            .collect();
+        held.sort_unstable();
+        let mut called: Vec<&str> = self.called.iter().map(String::as_str).collect();
+        called.sort_unstable();
+        let mut consts: Vec<(&str, &str)> = self
+            .consts
+            .iter()
+            .map(|(k, (s, e))| (k.as_str(), src.get(*s..*e).unwrap_or("")))
+            .collect();
+        consts.sort_unstable();
+        let mut pages: Vec<&str> = self.page_reads.iter().map(String::as_str).collect();
+        pages.sort_unstable();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (held, called, consts, pages).hash(&mut h);
+        h.finish()
+    }
+}
+
+pub fn walk(tree: &Tree, src: &str) -> Walked {
+    let k = Kinds::of(tree);
+    let mut w = Walked::default();
+    let names = &mut w.held;
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let id = node.kind_id();
+        if id == k.declarator || id == k.assignment {
+            let target = node
+                .child_by_field_name("name")
+                .or_else(|| node.child_by_field_name("left"));
+            let value = node
+                .child_by_field_name("value")
+                .or_else(|| node.child_by_field_name("right"));
+            if let (Some(t), Some(v)) = (target, value) {
+                // Destructuring binds distinctive property names
+                // (`{ auth } = req`) whatever the source holds.
+                let kind = classify(v, src, names);
+                bind_target(t, kind, src, names);
+                let v = unwrap_expr(v);
+                if id == k.declarator
+                    && v.kind() == "identifier"
+                    && t.kind() == "object_pattern"
+                    && has_key(t, src, &["data", "totalCount"])
+                {
+                    w.page_reads.insert(text(v, src).to_string());
+                }
+                if id == k.declarator && t.kind() == "identifier" && v.kind() == "object" {
+                    w.consts
+                        .entry(text(t, src).to_string())
+                        .or_insert((v.start_byte(), v.end_byte()));
+                }
+            }
+        } else if id == k.for_in {
+            let (left, right) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            );
+            if let (Some(l), Some(r)) = (left, right) {
+                if classify(r, src, names) == Some(Held::ExternalAccountList) {
+                    bind_target(l, Some(Held::ExternalAccount), src, names);
+                }
+            }
+        } else if id == k.arrow || id == k.function {
+            if let Some(p) = first_param(node) {
+                if callback_source(node, src, names) == Some(Held::ExternalAccountList) {
+                    bind_target(p, Some(Held::ExternalAccount), src, names);
+                }
+            }
+        } else if id == k.member {
+            // By field id: this runs for every member expression.
+            let prop = node.child_by_field_id(k.property).map(|p| text(p, src));
+            if matches!(prop, Some("data" | "totalCount")) {
+                if let Some(o) = node
+                    .child_by_field_id(k.object)
+                    .filter(|o| o.kind() == "identifier")
+                {
+                    w.page_reads.insert(text(o, src).to_string());
+                }
+            }
+        } else if id == k.call || id == k.new {
+            let callee = node
+                .child_by_field_name("function")
+                .or_else(|| node.child_by_field_name("constructor"));
+            if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
+                w.called.insert(text(c, src).to_string());
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    w
+}
+
+/// The first parameter of a function, without its type annotation or default.
+pub fn first_param(func: Node) -> Option<Node> {
+    if let Some(p) = func.child_by_field_name("parameter") {
+        return Some(p);
+    }
+    let params = func.child_by_field_name("parameters")?;
+    let mut first = params.named_child(0)?;
+    if first.kind() == "required_parameter" || first.kind() == "optional_parameter" {
+        first = first.child_by_field_name("pattern")?;
+    }
+    if first.kind() == "assignment_pattern" {
+        first = first.child_by_field_name("left")?;
+    }
+    Some(first)
+}
+
+/// What the array is that a callback iterates (`list.map(cb)`), if the
+/// function is such a callback.
+fn callback_source(func: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let args = func.parent().filter(|p| p.kind() == "arguments")?;
+    if args.named_child(0)? != func {
+        return None;
+    }
+    let call = args.parent()?;
+    let callee = call.child_by_field_name("function")?;
+    if callee.kind() != "member_expression" {
+        return None;
+    }
+    let method = text(callee.child_by_field_name("property")?, src);
+    if !ELEMENT_CALLBACKS.contains(&method) {
+        return None;
+    }
+    classify(callee.child_by_field_name("object")?, src, names)
+}
+
+/// Records what the names of a declaration target hold; `kind` is what the
+/// whole value holds, if known.
+fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut HashMap<String, Held>) {
+    match target.kind() {
+        "identifier" => {
+            if let Some(k) = kind {
+                names.insert(text(target, src).to_string(), k);
+            }
+        }
+        "object_pattern" => {
+            let mut c = target.walk();
+            for prop in target.named_children(&mut c) {
+                match prop.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let name = text(prop, src);
+                        if let Some(k) = member_kind(name) {
+                            names.insert(name.to_string(), k);
+                        }
+                    }
+                    "pair_pattern" => {
+                        let (Some(key), Some(mut value)) = (
+                            prop.child_by_field_name("key"),
+                            prop.child_by_field_name("value"),
+                        ) else {
+                            continue;
+                        };
+                        if value.kind() == "assignment_pattern" {
+                            match value.child_by_field_name("left") {
+                                Some(l) => value = l,
+                                None => continue,
+                            }
+                        }
+                        let k = member_kind(text(key, src));
+                        bind_target(value, k, src, names);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "array_pattern" if kind == Some(Held::ExternalAccountList) => {
+            let mut c = target.walk();
+            for el in target.named_children(&mut c) {
+                if el.kind() == "identifier" {
+                    names.insert(text(el, src).to_string(), Held::ExternalAccount);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Property names distinctive enough to say what they hold, whatever the object.
+fn member_kind(prop: &str) -> Option<Held> {
+    Some(match prop {
+        "auth" => Held::AuthObject,
+        "sessionClaims" | "claims" => Held::Claims,
+        "externalAccounts" => Held::ExternalAccountList,
+        _ => return None,
+    })
+}
+
+fn unwrap_expr(mut node: Node) -> Node {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression"
+            | "await_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "type_assertion"
+    ) {
+        // `as_expression`'s first named child is the expression; so is
+        // `await`'s and the others'. `type_assertion` is `<T>expr`.
+        let inner = if node.kind() == "type_assertion" {
+            node.named_child(1)
+        } else {
+            node.named_child(0)
+        };
+        match inner {
+            Some(i) => node = i,
+            None => break,
+        }
+    }
+    node
+}
+
+/// What an expression holds, as far as these rules need to know.
+pub fn classify(expr: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let expr = unwrap_expr(expr);
+    match expr.kind() {
+        "identifier" | "shorthand_property_identifier" => names.get(text(expr, src)).copied(),
+        "member_expression" => {
+            let prop = expr.child_by_field_name("property")?;
+            member_kind(text(prop, src))
+        }
+        "subscript_expression" => {
+            let obj = expr.child_by_field_name("object")?;
+            (classify(obj, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        "call_expression" => {
+            let callee = expr.child_by_field_name("function")?;
+            match callee.kind() {
+                "identifier" => match text(callee, src) {
+                    "auth" | "getAuth" => Some(Held::AuthObject),
+                    "verifyToken" => Some(Held::Claims),
+                    _ => None,
+                },
+                "member_expression" => {
+                    let method = text(callee.child_by_field_name("property")?, src);
+                    if method == "verifyToken" {
+                        return Some(Held::Claims);
+                    }
+                    let obj = callee.child_by_field_name("object")?;
+                    if classify(obj, src, names)? != Held::ExternalAccountList {
+                        return None;
+                    }
+                    match method {
+                        "find" | "findLast" | "at" => Some(Held::ExternalAccount),
+                        "filter" | "slice" => Some(Held::ExternalAccountList),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What an object pattern destructures: the value of its declaration, the
+/// array a callback parameter iterates, or a property of an outer pattern.
+pub fn pattern_source(pattern: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+    let parent = pattern.parent()?;
+    match parent.kind() {
+        "variable_declarator" | "assignment_expression" => {
+            let value = parent
+                .child_by_field_name("value")
+                .or_else(|| parent.child_by_field_name("right"))?;
+            classify(value, src, names)
+        }
+        "for_in_statement" => {
+            let right = parent.child_by_field_name("right")?;
+            (classify(right, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        "pair_pattern" => {
+            let key = parent.child_by_field_name("key")?;
+            member_kind(text(key, src))
+        }
+        "required_parameter" | "optional_parameter" | "formal_parameters" | "arrow_function" => {
+            let mut func = parent;
+            while !matches!(func.kind(), "arrow_function" | "function_expression") {
+                func = func.parent()?;
+            }
+            if first_param(func)? != pattern {
+                return None;
+            }
+            (callback_source(func, src, names)? == Held::ExternalAccountList)
+                .then_some(Held::ExternalAccount)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the name `id` declares is read as a paginated response somewhere
+/// in its scope: `x.data`, `x.totalCount`, or `const { data } = x`.
+pub fn reads_paginated(id: Node, src: &str) -> bool {
+    let name = text(id, src);
+    let mut scope = id;
+    while let Some(p) = scope.parent() {
+        scope = p;
+        if matches!(
+            p.kind(),
+            "statement_block" | "program" | "arrow_function" | "function_expression"
+        ) {
+            break;
+        }
+    }
+    // Most scopes never mention a page's fields: no need to walk them.
+    let body = src.get(scope.byte_range()).unwrap_or("");
+    if !body.contains("data") && !body.contains("totalCount") {
+        return false;
+    }
+    let mut cursor = scope.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "identifier"
+            && node != id
+            && text(node, src) == name
+            && node.parent().is_some_and(|p| reads_as_page(p, node, src))
+        {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == scope {
+                break 'walk;
+            }
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    false
+}
+
+/// `x.data`, `x.totalCount`, or `const { data } = x`, where `use` is `x`.
+fn reads_as_page(parent: Node, use_: Node, src: &str) -> bool {
+    match parent.kind() {
+        "member_expression" if parent.child_by_field_name("object") == Some(use_) => matches!(
+            parent.child_by_field_name("property").map(|n| text(n, src)),
+            Some("data" | "totalCount")
+        ),
+        "variable_declarator" if parent.child_by_field_name("value") == Some(use_) => {
+            parent.child_by_field_name("name").is_some_and(|n| {
+                n.kind() == "object_pattern" && has_key(n, src, &["data", "totalCount"])
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Whether an object literal or pattern names one of `keys`. A spread may
+/// bring any key, so it counts as having them.
+pub fn has_key(obj: Node, src: &str, keys: &[&str]) -> bool {
+    let mut c = obj.walk();
+    for prop in obj.named_children(&mut c) {
+        let key = match prop.kind() {
+            "spread_element" | "rest_pattern" => return true,
+            "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => Some(prop),
+            "pair" | "pair_pattern" => prop.child_by_field_name("key"),
+            "object_assignment_pattern" => prop.child_by_field_name("left"),
+            "method_definition" => prop.child_by_field_name("name"),
+            _ => None,
+        };
+        if let Some(k) = key {
+            let t = text(k, src).trim_matches(|c| c == '"' || c == '\'');
+            if keys.contains(&t) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{lang::Lang, parse};
+
+    fn walked(src: &str) -> Walked {
+        walk(&parse(src, Lang::TypeScript, None).unwrap(), src)
+    }
+
+    #[test]
+    fn walk_collects_what_rules_read_across_statements() {
+        let w = walked(
+            "const a = req.auth;\nconst { claims } = a;\nconst opts = { x: 1 };\nmake(opts);\nconst u = await list();\nu.data.map(f);\nfor (const acc of user.externalAccounts) {}\n",
+        );
+        assert_eq!(w.held.get("a"), Some(&Held::AuthObject));
+        assert_eq!(w.held.get("claims"), Some(&Held::Claims));
+        assert_eq!(w.held.get("acc"), Some(&Held::ExternalAccount));
+        assert!(w.called.contains("make"));
+        assert!(w.consts.contains_key("opts"));
+        assert!(w.page_reads.contains("u"));
+    }
+
+    #[test]
+    fn signature_ignores_positions_but_not_content() {
+        let a = "const opts = { x: 1 };\nmake(opts);\n";
+        let moved = "\n\nconst opts = { x: 1 };\n\nmake(opts);\n";
+        let changed = "const opts = { y: 1 };\nmake(opts);\n";
+        let sig = |s: &str| walked(s).signature(s);
+        assert_eq!(sig(a), sig(moved));
+        assert_ne!(sig(a), sig(changed));
+    }
+}
