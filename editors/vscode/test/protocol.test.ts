@@ -37,7 +37,7 @@ const clerk = createClerkClient({ apiKey: 'sk_test_x' });
 
 const TWO_FIXES = `import { clerkClient } from '@clerk/clerk-sdk-node/esm/instance';
 import { createClerkClient } from '@clerk/clerk-sdk-node';
-export const clerk = createClerkClient({ apiKey: process.env.CLERK_API_KEY });
+export const clerk = createClerkClient({ apiKey: 'sk_test_x' });
 `;
 
 const TIMEOUT = 10_000;
