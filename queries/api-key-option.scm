@@ -15,12 +15,15 @@
 
 ((object (pair key: (property_identifier) @finding (#eq? @finding "apiKey"))) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`apiKey` is not an option of `{fn}` in v5: it uses the shared client, which reads `CLERK_SECRET_KEY`; for another key build it with `createClerkExpressRequireAuth({ clerkClient: createClerkClient({ secretKey }) })`"))
 
 ((object (pair key: (string (string_fragment) @finding) (#eq? @finding "apiKey"))) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`apiKey` is not an option of `{fn}` in v5: it uses the shared client, which reads `CLERK_SECRET_KEY`; for another key build it with `createClerkExpressRequireAuth({ clerkClient: createClerkClient({ secretKey }) })`"))
 
 ((object (shorthand_property_identifier) @finding (#eq? @finding "apiKey")) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`apiKey` is not an option of `{fn}` in v5: it uses the shared client, which reads `CLERK_SECRET_KEY`; for another key build it with `createClerkExpressRequireAuth({ clerkClient: createClerkClient({ secretKey }) })`"))

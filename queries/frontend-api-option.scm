@@ -11,10 +11,12 @@
 
 ((object (pair key: (property_identifier) @finding value: (_) @_value (#eq? @finding "frontendApi"))) @obj
   (#not-match? @_value "^process\\.env(\\.CLERK_FRONTEND_API|\\[['\"]CLERK_FRONTEND_API['\"]\\])!?$")
-  (#clerk-options-of? @obj "createClerkClient" "Clerk" "default" "createClerkExpressRequireAuth" "createClerkExpressWithAuth"))
+  (#clerk-options-of? @obj "createClerkClient" "Clerk" "default" "createClerkExpressRequireAuth" "createClerkExpressWithAuth")
+  (#set! fix.fixer "frontend-api-host"))
 
 ((object (pair key: (property_identifier) @finding (#eq? @finding "frontendApi"))) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`frontendApi` is not an option of `{fn}` in v5: the middleware reads the publishable key from `CLERK_PUBLISHABLE_KEY`; drop the option and set that variable"))
 
 ((object (pair key: (string (string_fragment) @finding) value: (_) @_value (#eq? @finding "frontendApi"))) @obj
@@ -24,10 +26,12 @@
 
 ((object (pair key: (string (string_fragment) @finding) value: (_) @_value (#eq? @finding "frontendApi"))) @obj
   (#not-match? @_value "^process\\.env(\\.CLERK_FRONTEND_API|\\[['\"]CLERK_FRONTEND_API['\"]\\])!?$")
-  (#clerk-options-of? @obj "createClerkClient" "Clerk" "default" "createClerkExpressRequireAuth" "createClerkExpressWithAuth"))
+  (#clerk-options-of? @obj "createClerkClient" "Clerk" "default" "createClerkExpressRequireAuth" "createClerkExpressWithAuth")
+  (#set! fix.fixer "frontend-api-host"))
 
 ((object (pair key: (string (string_fragment) @finding) (#eq? @finding "frontendApi"))) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`frontendApi` is not an option of `{fn}` in v5: the middleware reads the publishable key from `CLERK_PUBLISHABLE_KEY`; drop the option and set that variable"))
 
 ((object (shorthand_property_identifier) @finding (#eq? @finding "frontendApi")) @obj
@@ -35,4 +39,5 @@
 
 ((object (shorthand_property_identifier) @finding (#eq? @finding "frontendApi")) @obj
   (#clerk-options-of? @obj "ClerkExpressRequireAuth" "ClerkExpressWithAuth")
+  (#set! fix.fixer "middleware-option")
   (#set! message "`frontendApi` is not an option of `{fn}` in v5: the middleware reads the publishable key from `CLERK_PUBLISHABLE_KEY`; drop the option and set that variable"))

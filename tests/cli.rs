@@ -67,7 +67,7 @@ fn human_lists_findings_with_links_and_a_summary_without_colour_when_piped() {
         "    see https://clerk.com/docs/guides/development/upgrading/upgrade-guides/core-2/node#deprecation-removals"
     ));
     assert!(
-        out.ends_with("\n4 findings (4 errors) in 2 files; 1 with an automatic fix.\n"),
+        out.ends_with("\n4 findings (4 errors) in 2 files; 4 with an automatic fix.\n"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "no colour codes when not a terminal");
@@ -94,7 +94,8 @@ fn json_has_the_documented_fields_with_utf16_columns() {
     assert_eq!(u["endColumn"], 41);
     assert_eq!(u["rule"], "client-setter-removed");
     assert_eq!(u["severity"], "error");
-    assert_eq!(u["fixable"], false);
+    // `v1` is v5's default: the call can simply go.
+    assert_eq!(u["fixable"], true);
     assert_eq!(
         u["officialSlugs"],
         serde_json::json!(["setclerkapiversion"])
@@ -242,7 +243,7 @@ const c = createClerkClient({ secretKey: 'k' });\n";
         // A finding with no automatic fix stays and keeps the exit code at 1.
         fs::write(
             dir.path().join("b.js"),
-            "const { setClerkApiKey } = require('@clerk/clerk-sdk-node');\n",
+            "const { setClerkHttpOptions } = require('@clerk/clerk-sdk-node');\nsetClerkHttpOptions({});\n",
         )
         .unwrap();
         let (code, out, err) = check(dir.path(), &["--fix"]);

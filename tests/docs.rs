@@ -44,12 +44,18 @@ fn fix(rule: &Rule) -> String {
     let spec = rule.fix.as_ref();
     let rename = spec.is_some_and(|f| f.rename.is_some())
         || rule.query.is_some_and(|q| q.contains("fix.rename"));
+    let rewrite = spec.is_some_and(|f| f.fixer.is_some())
+        || rule.query.is_some_and(|q| q.contains("fix.fixer"));
     let manual = spec.is_some_and(|f| f.manual.is_some());
-    match (rename, manual) {
-        (true, true) => "rename, in some cases".into(),
-        (true, false) => "rename".into(),
-        (false, true) => "none yet".into(),
-        (false, false) => "none".into(),
+    let kind = match (rename, rewrite) {
+        (_, true) => "rewrite",
+        (true, false) => "rename",
+        (false, false) => return if manual { "none (explained)" } else { "none" }.into(),
+    };
+    if manual {
+        format!("{kind}, in some cases")
+    } else {
+        kind.into()
     }
 }
 

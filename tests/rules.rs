@@ -44,11 +44,32 @@ fn render(path: &Path) -> String {
         ));
         if let Some(fix) = &f.fix {
             let mut fixed = src.clone();
-            for ed in fix.edits.iter().rev() {
+            let mut edits = fix.edits.clone();
+            edits.sort_by_key(|e| e.range.start);
+            for ed in edits.iter().rev() {
                 fixed.replace_range(ed.range.clone(), &ed.text);
             }
-            let fixed_line = fixed.split('\n').nth(s.line as usize).unwrap_or("");
-            out.push_str(&format!("  fix: {}\n  | {fixed_line}\n", fix.title));
+            out.push_str(&format!("  fix: {}\n", fix.title));
+            let fixed_lines: Vec<&str> = fixed.split('\n').collect();
+            let only_this_line = fixed_lines.len() == lines.len()
+                && (0..lines.len()).all(|i| i == s.line as usize || lines[i] == fixed_lines[i]);
+            if only_this_line {
+                out.push_str(&format!("  | {}\n", fixed_lines[s.line as usize]));
+            } else {
+                // A fix that reaches other lines: every line it changes.
+                let diff = similar::TextDiff::from_lines(&src, &fixed);
+                for c in diff.iter_all_changes() {
+                    let sign = match c.tag() {
+                        similar::ChangeTag::Delete => '-',
+                        similar::ChangeTag::Insert => '+',
+                        similar::ChangeTag::Equal => continue,
+                    };
+                    out.push_str(&format!(
+                        "  {sign} {}\n",
+                        c.value().trim_end_matches(['\n', '\r'])
+                    ));
+                }
+            }
         }
     }
     if findings.is_empty() {

@@ -5,10 +5,13 @@ use std::ops::Range;
 
 use super::{Finding, Settings};
 
-/// One `KEY=value` assignment: the key's byte range.
+/// One `KEY=value` assignment: the key's byte range, and the value's
+/// without quotes or a trailing comment (the part on the key's line, for a
+/// value that spans lines).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Assignment {
     pub key: Range<usize>,
+    pub value: Range<usize>,
 }
 
 /// The keys assigned in a dotenv file, as the `dotenv` package reads them:
@@ -56,21 +59,61 @@ pub fn assignments(src: &str) -> Vec<Assignment> {
         } else {
             continue;
         };
-        out.push(Assignment {
-            key: at..at + key_len,
-        });
-        let value = value.trim_start();
-        if let Some(q) = value
+        let value = value.trim_start_matches([' ', '\t']);
+        let v_at = value.as_ptr() as usize - src.as_ptr() as usize;
+        let quote = value
             .bytes()
             .next()
-            .filter(|b| matches!(b, b'"' | b'\'' | b'`'))
-        {
-            if !value.as_bytes()[1..].contains(&q) {
-                open_quote = Some(q);
+            .filter(|b| matches!(b, b'"' | b'\'' | b'`'));
+        let value_range = match quote {
+            Some(q) => match value.as_bytes()[1..].iter().position(|b| *b == q) {
+                Some(end) => v_at + 1..v_at + 1 + end,
+                None => {
+                    open_quote = Some(q);
+                    v_at + 1..v_at + value.len()
+                }
+            },
+            None => {
+                let bare = value.find(" #").map_or(value, |i| &value[..i]);
+                v_at..v_at + bare.trim_end().len()
             }
-        }
+        };
+        out.push(Assignment {
+            key: at..at + key_len,
+            value: value_range,
+        });
     }
     out
+}
+
+/// `CLERK_FRONTEND_API=<host>` -> `CLERK_PUBLISHABLE_KEY=<key derived from
+/// the host>`; a value that is already a publishable key keeps its value.
+/// The value never appears in the title.
+fn frontend_api_fix(src: &str, a: &Assignment) -> Option<super::Fix> {
+    let value = &src[a.value.clone()];
+    let rename = super::Edit {
+        range: a.key.clone(),
+        text: "CLERK_PUBLISHABLE_KEY".to_string(),
+    };
+    if value.starts_with("pk_test_") || value.starts_with("pk_live_") {
+        return Some(super::Fix {
+            title: "Rename the key to `CLERK_PUBLISHABLE_KEY`".to_string(),
+            edits: vec![rename],
+            introduces: Vec::new(),
+        });
+    }
+    let key = super::fixers::publishable::from_frontend_api(value)?;
+    Some(super::Fix {
+        title: "Rename the key to `CLERK_PUBLISHABLE_KEY` and derive the publishable key from the frontend API host".to_string(),
+        edits: vec![
+            rename,
+            super::Edit {
+                range: a.value.clone(),
+                text: key,
+            },
+        ],
+        introduces: Vec::new(),
+    })
 }
 
 /// Findings for a dotenv file.
@@ -89,6 +132,9 @@ pub fn analyze(src: &str, settings: &Settings) -> Vec<Finding> {
         else {
             continue;
         };
+        if rule == "dotenv-frontend-api" {
+            f.fix = frontend_api_fix(src, a);
+        }
         if both {
             // Renaming would define the new key twice.
             f.message = format!(
@@ -141,13 +187,37 @@ mod tests {
         for f in analyze(&src, &Settings::default()) {
             assert!(!f.message.contains(secret) && !f.message.contains("lcl.dev"));
             if let Some(fix) = &f.fix {
-                assert!(!fix.title.contains(secret));
-                assert!(fix
-                    .edits
-                    .iter()
-                    .all(|e| e.range.end <= src.find('=').unwrap()));
+                assert!(!fix.title.contains(secret) && !fix.title.contains("lcl.dev"));
+                // Only the frontend API host is rewritten (into the key).
+                for e in &fix.edits {
+                    let old = &src[e.range.clone()];
+                    assert!(!old.contains(secret), "{old}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn values_are_found_without_quotes_or_comments() {
+        let src = "A=plain # note\nB=\"quoted\" # x\nC='single'\nD=\nE=\"open\nstill\"\n";
+        let vals: Vec<&str> = assignments(src)
+            .into_iter()
+            .map(|a| &src[a.value])
+            .collect();
+        assert_eq!(vals, ["plain", "quoted", "single", "", "open"]);
+    }
+
+    #[test]
+    fn frontend_api_value_becomes_the_publishable_key() {
+        let src = "CLERK_FRONTEND_API=\"clerk.example.lcl.dev\"\n";
+        let f = analyze(src, &Settings::default());
+        let fixed = crate::engine::fixes::apply(src, &f[0].fix.as_ref().unwrap().edits);
+        assert_eq!(
+            fixed,
+            "CLERK_PUBLISHABLE_KEY=\"pk_test_Y2xlcmsuZXhhbXBsZS5sY2wuZGV2JA==\"\n"
+        );
+        let odd = analyze("CLERK_FRONTEND_API=${HOST}\n", &Settings::default());
+        assert!(odd[0].fix.is_none());
     }
 
     #[test]

@@ -31,16 +31,24 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// shared by several fixes count once), in document order.
 pub fn merge(findings: &[Finding]) -> Vec<Edit> {
     let mut chosen: Vec<Edit> = Vec::new();
+    let mut declared: Vec<&str> = Vec::new();
     let mut fixes: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
     fixes.sort_by_key(|f| f.range.start);
     for f in fixes {
-        let edits = &f.fix.as_ref().unwrap().edits;
-        let new: Vec<&Edit> = edits.iter().filter(|e| !chosen.contains(e)).collect();
+        let fix = f.fix.as_ref().unwrap();
+        let new: Vec<&Edit> = fix.edits.iter().filter(|e| !chosen.contains(e)).collect();
+        if new.is_empty() {
+            continue;
+        }
         let clash = new
             .iter()
-            .any(|e| chosen.iter().any(|c| overlaps(&c.range, &e.range)));
+            .any(|e| chosen.iter().any(|c| overlaps(&c.range, &e.range)))
+            // Each fix checked that its names were free before any other
+            // fix of this round ran; the next round sees them taken.
+            || fix.introduces.iter().any(|n| declared.contains(&n.as_str()));
         if !clash {
             chosen.extend(new.into_iter().cloned());
+            declared.extend(fix.introduces.iter().map(String::as_str));
         }
     }
     chosen.sort_by_key(|e| (e.range.start, e.range.end));

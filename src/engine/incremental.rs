@@ -74,6 +74,7 @@ fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Se
     items.hash(&mut h);
     mods.hash(&mut h);
     wiring.hash(&mut h);
+    super::fixers::signature(f, tree, src).hash(&mut h);
     // Values held across statements (what a variable holds, which names are
     // called, which reads treat a result as paginated) matter only where
     // the property rules run.

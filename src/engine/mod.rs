@@ -2,6 +2,7 @@
 //! terminal; the server and the CLI are adapters over `analyze`.
 pub mod env;
 pub mod facts;
+pub mod fixers;
 pub mod fixes;
 pub mod incremental;
 pub mod lang;
@@ -33,6 +34,9 @@ pub struct Edit {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Names the fix declares (an import it adds, a renamed binding): two
+    /// fixes that declare the same name are not applied in one round.
+    pub introduces: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -202,14 +206,27 @@ fn run_rules_in(
         }
         let message = expand(prop("message").unwrap_or(&rule.message));
         let official = official_for(rule, &expand);
-        let fix = fix_for(
+        // A pattern may state its own severity; the user's setting still wins.
+        let severity = match prop("severity").and_then(Severity::parse) {
+            Some(s) => match settings.level(rule.id, s) {
+                settings::Level::Off => continue,
+                settings::Level::On(s) => s,
+            },
+            None => severity,
+        };
+        let cx = fixers::Ctx {
             rule,
-            range.clone(),
-            finding.kind(),
+            node: finding,
+            range: range.clone(),
+            captures: m.captures(),
+            capture_names: names,
             src,
-            prop("fix.rename"),
-            &expand,
-        );
+            tree,
+            lang,
+            facts,
+            vars: &vars,
+        };
+        let fix = fixers::fix(&cx, prop("fix.fixer"), prop("fix.rename"), &expand);
         out.push(Finding {
             rule,
             range,
@@ -230,10 +247,16 @@ pub(crate) fn finish(mut out: Vec<Finding>, src: &str, tree: &Tree) -> Vec<Findi
     out.dedup_by(|a, b| a.rule.id == b.rule.id && a.range == b.range);
     let sups = suppress::suppressions(src, Some(tree));
     if !sups.is_empty() {
+        let mut suppressed = Vec::new();
         out.retain(|f| {
             let line = src[..f.range.start].matches('\n').count();
-            !suppress::is_suppressed(&sups, line, f.rule.id)
+            let keep = !suppress::is_suppressed(&sups, line, f.rule.id);
+            if !keep {
+                suppressed.push((f.rule.id, f.range.clone()));
+            }
+            keep
         });
+        fixers::forget_fixes_over(&mut out, &suppressed);
     }
     out
 }
@@ -289,6 +312,7 @@ pub(crate) fn plain_finding(
                 range: range.clone(),
                 text: new.to_string(),
             }],
+            introduces: Vec::new(),
         })
     });
     let official = official_for(rule, &|t: &str| expand(t));
@@ -299,34 +323,6 @@ pub(crate) fn plain_finding(
         severity,
         fix,
         official,
-    })
-}
-
-fn fix_for(
-    rule: &Rule,
-    range: Range<usize>,
-    kind: &str,
-    src: &str,
-    rename_override: Option<&str>,
-    expand: &dyn Fn(&str) -> String,
-) -> Option<Fix> {
-    let spec = rule.fix.as_ref();
-    let new = rename_override.or(spec.and_then(|s| s.rename.as_deref()))?;
-    let old = src.get(range.clone())?;
-    // `{ apiKey }` must keep meaning the same variable: `{ secretKey: apiKey }`.
-    let text = match kind {
-        "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => {
-            format!("{new}: {old}")
-        }
-        _ => new.to_string(),
-    };
-    let title = spec
-        .and_then(|s| s.title.as_deref())
-        .map(|t| expand(&t.replace("{new}", new)))
-        .unwrap_or_else(|| format!("Rename `{old}` to `{new}`"));
-    Some(Fix {
-        title,
-        edits: vec![Edit { range, text }],
     })
 }
 
@@ -406,6 +402,7 @@ impl Pred<'_, '_> {
                 };
                 obj.is_some_and(|o| !values::has_key(o, src, args))
             }
+            "setter-client?" => cap.is_some_and(|n| fixers::is_setter_client(n, facts, src)),
             "clerk-options-of?" => {
                 let Some(f) = cap.and_then(|n| facts.options_of(n, src)) else {
                     return false;

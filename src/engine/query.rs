@@ -27,6 +27,7 @@ pub const CUSTOM_PREDICATES: &[&str] = &[
     "reads-paginated?",
     "not-reads-paginated?",
     "lacks-key?",
+    "setter-client?",
 ];
 
 /// Compiles the combined query for a grammar, naming the rule at fault when

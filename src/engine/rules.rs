@@ -51,6 +51,8 @@ pub struct FixSpec {
     pub title: Option<String>,
     /// Replace the `@finding` text (property keys keep shorthand valid).
     pub rename: Option<String>,
+    /// A fixer in `engine::fixers` that computes the edits.
+    pub fixer: Option<String>,
     /// Why there is no automatic fix, shown instead of an action.
     pub manual: Option<String>,
 }
