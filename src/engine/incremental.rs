@@ -194,6 +194,8 @@ pub fn analyze(
     for r in &changed {
         statements_touching(&children, r, &mut affected);
     }
+    let changed_statements: Vec<Range<usize>> =
+        affected.iter().map(|&i| children[i].byte_range()).collect();
     let mut kept = Vec::with_capacity(prev.raw.len());
     for f in &prev.raw {
         let Some(range) = shift(&f.range, edits) else {
@@ -209,6 +211,14 @@ pub fn analyze(
                     None => ok = false,
                 }
             }
+            // An edit in another statement that changed may rest on what
+            // changed there (a `new` whose arguments went): ask again.
+            ok = ok
+                && !fix.edits.iter().any(|e| {
+                    changed_statements
+                        .iter()
+                        .any(|c| c.start <= e.range.start && e.range.end <= c.end)
+                });
             if !ok {
                 // Its fix reaches into edited text: ask the rules again.
                 statements_touching(&children, &(f.range.start..f.range.start), &mut affected);

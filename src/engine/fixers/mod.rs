@@ -390,6 +390,8 @@ pub fn signature(facts: &Facts, tree: &Tree, src: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut names: Vec<&str> = facts.bindings.keys().map(String::as_str).collect();
     names.extend_from_slice(INTRODUCED);
+    // Namespace calls (`sdk.setClerkApiKey(..)`) bind no local name.
+    names.extend_from_slice(&setters::SETTERS);
     names.sort_unstable();
     names.dedup();
     let bytes = src.as_bytes();
@@ -424,6 +426,28 @@ pub fn signature(facts: &Facts, tree: &Tree, src: &str) -> u64 {
         n.hash(&mut h);
         for at in word_hits(src, n) {
             around(at, n.len()).hash(&mut h);
+            // What the name is part of: a callee, a `new`, a property.
+            let node = root.descendant_for_byte_range(at, at + n.len());
+            let parent = node.and_then(|n| n.parent());
+            parent.map(|p| p.kind_id()).hash(&mut h);
+            // A setter call's argument decides the whole module's plan,
+            // whichever statement it is in.
+            if n.starts_with("setClerk")
+                || facts
+                    .bindings
+                    .get(n)
+                    .is_some_and(|b| setters::is_setter(&b.export))
+            {
+                let call = parent
+                    .filter(|p| p.kind() == "call_expression")
+                    .or_else(|| {
+                        parent
+                            .and_then(|p| p.parent())
+                            .filter(|p| p.kind() == "call_expression")
+                    });
+                call.map(|c| (text(c, src), c.parent().map(|p| p.kind_id())))
+                    .hash(&mut h);
+            }
         }
     }
     h.finish()

@@ -29,7 +29,7 @@ const KEY: &str = "setClerkApiKey";
 const VERSION: &str = "setClerkApiVersion";
 const URL: &str = "setClerkServerApiUrl";
 const HTTP: &str = "setClerkHttpOptions";
-const SETTERS: [&str; 4] = [KEY, VERSION, URL, HTTP];
+pub(super) const SETTERS: [&str; 4] = [KEY, VERSION, URL, HTTP];
 
 struct Call<'t> {
     export: &'static str,
@@ -56,6 +56,10 @@ fn is_default(export: &str, value: Node, src: &str) -> bool {
         }
         _ => false,
     }
+}
+
+pub(super) fn is_setter(e: &Export) -> bool {
+    setter_name(e).is_some()
 }
 
 fn setter_name(e: &Export) -> Option<&'static str> {
