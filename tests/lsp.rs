@@ -392,3 +392,145 @@ async fn fix_all_applies_every_safe_fix_in_one_versioned_edit() {
         .await;
     assert!(none.is_null(), "nothing left to fix: {none}");
 }
+
+/// Requests the quick fixes for `diags` and returns the actions.
+async fn quick_fixes(c: &mut Client, uri: &str, diags: &[Value]) -> Value {
+    let range = diags.first().map(|d| d["range"].clone()).unwrap_or(
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+    );
+    c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range,
+               "context": {"diagnostics": diags, "only": ["quickfix"]}}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_multi_place_quick_fix_applies_as_one_versioned_edit() {
+    let mut c = Client::in_process();
+    c.initialize(
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        Value::Null,
+    )
+    .await;
+    let text = "import {\n  clerkClient,\n  setClerkApiKey,\n  setClerkApiVersion,\n} from '@clerk/clerk-sdk-node';\n\nsetClerkApiKey(process.env.CLERK_SECRET_KEY!);\nsetClerkApiVersion('v1');\n\nexport const shared = clerkClient;\n";
+    c.open(URI, "typescript", 7, text).await;
+    let d = c.diagnostics(URI, Some(7)).await;
+    let call = d
+        .iter()
+        .find(|d| range_of(d)[0] == 6)
+        .expect("a finding on the setter call")
+        .clone();
+    let actions = quick_fixes(&mut c, URI, &[call]).await;
+    let a = &actions[0];
+    assert_eq!(a["isPreferred"], true);
+    assert_eq!(
+        a["title"],
+        "Remove the 2 setter calls whose values v5 uses by default"
+    );
+    let change = &a["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 7);
+    let fixed = apply_edits(text, change["edits"].as_array().unwrap());
+    assert_eq!(
+        fixed,
+        "import {\n  clerkClient,\n} from '@clerk/clerk-sdk-node';\n\nexport const shared = clerkClient;\n"
+    );
+    // The editor applies it; nothing is left to report.
+    c.change(URI, 8, json!([{"text": fixed}])).await;
+    assert!(c.diagnostics(URI, Some(8)).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_quick_fix_for_diagnostics_of_an_older_version_is_refused() {
+    let mut c = Client::in_process();
+    c.initialize(
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        Value::Null,
+    )
+    .await;
+    c.open(URI, "typescript", 1, CORE1).await;
+    let old = c.diagnostics(URI, Some(1)).await;
+    assert!(!quick_fixes(&mut c, URI, &old[2..]).await.is_null());
+
+    // A line goes in above: the old ranges no longer name current findings.
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "// moved\n"}]),
+    )
+    .await;
+    for d in &old {
+        let actions = quick_fixes(&mut c, URI, std::slice::from_ref(d)).await;
+        assert!(actions.is_null(), "stale diagnostic got {actions}");
+    }
+    // The current diagnostics still get theirs, for the current version.
+    let now = c.diagnostics(URI, Some(2)).await;
+    let actions = quick_fixes(&mut c, URI, &now[2..]).await;
+    assert_eq!(
+        actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn fix_all_on_a_file_with_many_kinds_of_findings() {
+    let mut c = Client::in_process();
+    c.initialize(
+        json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+        Value::Null,
+    )
+    .await;
+    let text = "import Clerk from '@clerk/clerk-sdk-node/esm/instance';\n\
+import { clerkClient, setClerkApiKey, users, decodeJwt } from '@clerk/clerk-sdk-node';\n\
+\n\
+setClerkApiKey(process.env.CLERK_API_KEY ?? '');\n\
+\n\
+export const admin = new Clerk({ apiKey: process.env.ADMIN_KEY });\n\
+\n\
+export async function handler(req: any, token: string) {\n\
+  const list = await users.getUserList({ limit: 10 });\n\
+  const first = (await clerkClient.users.getUserList()).map((u) => u.profileImageUrl);\n\
+  const { payload } = decodeJwt(token);\n\
+  return { list, first, payload, claims: req.auth.claims };\n\
+}\n";
+    c.open(URI, "typescript", 1, text).await;
+    let before = c.diagnostics(URI, Some(1)).await;
+    assert!(before.len() >= 10, "{}", before.len());
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source.fixAll.clerk-core2"]}}),
+        )
+        .await;
+    let change = &actions[0]["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    let fixed = apply_edits(text, change["edits"].as_array().unwrap());
+    assert_eq!(
+        fixed,
+        "import { clerkClient, createClerkClient } from '@clerk/clerk-sdk-node';\n\
+import { decodeJwt } from '@clerk/backend/jwt';\n\
+\n\
+export const admin = createClerkClient({ secretKey: process.env.ADMIN_KEY });\n\
+\n\
+export async function handler(req: any, token: string) {\n\
+  const { data: list } = await clerkClient.users.getUserList({ limit: 10 });\n\
+  const first = (await clerkClient.users.getUserList()).data.map((u) => u.imageUrl);\n\
+  const { payload } = decodeJwt(token);\n\
+  return { list, first, payload, claims: req.auth.sessionClaims };\n\
+}\n"
+    );
+    c.change(URI, 2, json!([{"text": fixed}])).await;
+    assert!(c.diagnostics(URI, Some(2)).await.is_empty());
+    let again = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source.fixAll.clerk-core2"]}}),
+        )
+        .await;
+    assert!(again.is_null(), "fix-all twice changed more: {again}");
+}
