@@ -213,7 +213,7 @@ fn rewrite<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
         None if local == target => (local.to_string(), Some(target.to_string())),
         None if factory
             && refs.iter().all(|r| callee_of(r).is_some())
-            && !name_in_use(cx.tree, src, target) =>
+            && !name_in_use(src, target) =>
         {
             (target.to_string(), Some(target.to_string()))
         }

@@ -98,7 +98,7 @@ fn resource(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     }
     let (client, add) = match imports::bound_local(cx.facts, imports::ROOT, "clerkClient") {
         Some(c) => (c, Vec::new()),
-        None if name_in_use(cx.tree, src, "clerkClient") => return None,
+        None if name_in_use(src, "clerkClient") => return None,
         None => ("clerkClient".to_string(), vec!["clerkClient".to_string()]),
     };
     let mut edits = imports::edit_statement_list(list, src, &[entry], &add, cx.nl())?;

@@ -20,7 +20,11 @@ use std::ops::Range;
 
 use tree_sitter::{Node, QueryCapture, Tree};
 
-use super::{facts::Facts, lang::Lang, Edit, Fix, Rule};
+use super::{
+    facts::{Export, Facts},
+    lang::Lang,
+    Edit, Fix, Rule,
+};
 
 /// Every fixer a rule may name; the rule tests check the names against it.
 pub const FIXERS: &[&str] = &[
@@ -233,9 +237,22 @@ pub(crate) fn occurrences<'t>(
         .collect()
 }
 
-/// Whether `name` appears in code at all (declared or read).
-pub(crate) fn name_in_use(tree: &Tree, src: &str, name: &str) -> bool {
-    !occurrences(tree, src, name).is_empty()
+/// Whether `name` may already mean something in the file, judged from the
+/// text alone so that it never depends on how an edit left the parse: any
+/// whole-word mention counts (comments too), except inside a module path
+/// (`@clerk/clerk-sdk-node`) and after a property dot.
+pub(crate) fn name_in_use(src: &str, name: &str) -> bool {
+    let b = src.as_bytes();
+    word_hits(src, name).any(|at| {
+        let end = at + name.len();
+        let before = at.checked_sub(1).map(|i| b[i]);
+        let after = b.get(end).copied();
+        let spread = at >= 3 && &b[at - 3..at] == b"...";
+        let in_path =
+            matches!(before, Some(b'@' | b'/' | b'-')) || matches!(after, Some(b'/' | b'-'));
+        let property = before == Some(b'.') && !spread;
+        !in_path && !property
+    })
 }
 
 /// Start of the line holding `at`.
@@ -408,6 +425,10 @@ pub fn signature(facts: &Facts, tree: &Tree, src: &str) -> u64 {
         (before, after)
     };
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    // Inserted lines follow the file's line ending, and a fold exports the
+    // ES module way only in an ES module.
+    super::fixes::line_ending(src).hash(&mut h);
+    is_esm(tree).hash(&mut h);
     // The note above a client folded from the setters decides a finding
     // on the statement after it.
     let root = tree.root_node();
@@ -424,30 +445,47 @@ pub fn signature(facts: &Facts, tree: &Tree, src: &str) -> u64 {
     }
     for n in names {
         n.hash(&mut h);
+        // The uses of a default import decide how it is rewritten, and a
+        // setter call's argument decides the whole module's plan, whichever
+        // statement they are in: for those, what each use is part of.
+        let export = facts.bindings.get(n).map(|b| &b.export);
+        let structural = n.starts_with("setClerk")
+            || export.is_some_and(|e| {
+                *e == Export::Default
+                    || *e == Export::Named("Clerk".to_string())
+                    || setters::is_setter(e)
+            });
+        let introduced = INTRODUCED.contains(&n);
         for at in word_hits(src, n) {
             around(at, n.len()).hash(&mut h);
-            // What the name is part of: a callee, a `new`, a property.
-            let node = root.descendant_for_byte_range(at, at + n.len());
-            let parent = node.and_then(|n| n.parent());
-            parent.map(|p| p.kind_id()).hash(&mut h);
-            // A setter call's argument decides the whole module's plan,
-            // whichever statement it is in.
-            if n.starts_with("setClerk")
-                || facts
-                    .bindings
-                    .get(n)
-                    .is_some_and(|b| setters::is_setter(&b.export))
-            {
-                let call = parent
-                    .filter(|p| p.kind() == "call_expression")
-                    .or_else(|| {
-                        parent
-                            .and_then(|p| p.parent())
-                            .filter(|p| p.kind() == "call_expression")
-                    });
-                call.map(|c| (text(c, src), c.parent().map(|p| p.kind_id())))
+            if introduced {
+                (
+                    at.checked_sub(3).map(|i| &bytes[i..at]),
+                    bytes.get(at + n.len()),
+                )
                     .hash(&mut h);
             }
+            if !structural {
+                continue;
+            }
+            let node = root.descendant_for_byte_range(at, at + n.len());
+            let parent = node.and_then(|n| n.parent());
+            // Where it sits, up to the file: top level or nested decides
+            // whether a setter call can fold into a module-level client.
+            let mut up = parent;
+            while let Some(a) = up {
+                a.kind_id().hash(&mut h);
+                up = a.parent();
+            }
+            let call = parent
+                .filter(|p| matches!(p.kind(), "call_expression" | "new_expression"))
+                .or_else(|| {
+                    parent
+                        .and_then(|p| p.parent())
+                        .filter(|p| p.kind() == "call_expression")
+                });
+            call.map(|c| (text(c, src), c.parent().map(|p| p.kind_id())))
+                .hash(&mut h);
         }
     }
     h.finish()

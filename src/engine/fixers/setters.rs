@@ -237,7 +237,7 @@ fn plan(cx: &Ctx) -> Option<Plan> {
         let esm = is_esm(cx.tree);
         let name = ["clerk", "configuredClerkClient"]
             .into_iter()
-            .find(|n| !name_in_use(cx.tree, src, n))?;
+            .find(|n| !name_in_use(src, n))?;
         let (create, add_to) = create_client_access(cx, &by_list, esm)?;
         introduces.push(name.to_string());
         if let Some(list) = add_to {
@@ -364,7 +364,7 @@ fn create_client_access<'t>(
     if let Some(local) = imports::bound_local(facts, imports::ROOT, "createClerkClient") {
         return Some((local, None));
     }
-    if name_in_use(cx.tree, cx.src, "createClerkClient") {
+    if name_in_use(cx.src, "createClerkClient") {
         return None;
     }
     if let Some(ns) = imports::namespace_local(facts, imports::ROOT) {
