@@ -513,12 +513,11 @@ impl LanguageServer for Backend {
                 *s = settings;
             }
         }
-        // Compile the rule queries while the client finishes its handshake.
-        tokio::task::spawn_blocking(|| {
-            for lang in Lang::GRAMMARS {
-                query::compiled(lang);
-            }
-        });
+        // Compile the rule queries while the client finishes its handshake,
+        // one grammar per task so the first document's is ready soonest.
+        for lang in [Lang::TypeScript, Lang::Tsx, Lang::JavaScript] {
+            tokio::task::spawn_blocking(move || query::compiled(lang));
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(match caps.encoding {
