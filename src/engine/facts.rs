@@ -338,34 +338,48 @@ impl Facts {
     /// What `node` refers to in a Clerk module: an identifier bound by an
     /// import or require, a declaration site, or `ns.name` on a namespace.
     pub fn resolve(&self, node: Node, src: &str) -> Option<(&str, Export)> {
-        if let Some(b) = self.sites.get(&key(node)) {
-            return Some((&b.module, b.export.clone()));
+        // A loop, not recursion: member chains and parentheses can nest
+        // thousands deep in hostile input. `props` are the member names
+        // met on the way down, outermost first.
+        let mut props = Vec::new();
+        let mut node = node;
+        let (module, mut export) = loop {
+            if let Some(b) = self.sites.get(&key(node)) {
+                break (b.module.as_str(), b.export.clone());
+            }
+            match node.kind() {
+                "identifier" | "type_identifier" | "shorthand_property_identifier" => {
+                    let b = self.bindings.get(text(node, src))?;
+                    break (b.module.as_str(), b.export.clone());
+                }
+                "member_expression" | "nested_type_identifier" | "nested_identifier" => {
+                    let (obj, prop) = match node.kind() {
+                        "member_expression" => (
+                            node.child_by_field_name("object")?,
+                            node.child_by_field_name("property")?,
+                        ),
+                        _ => (
+                            node.named_child(0)?,
+                            node.named_child(node.named_child_count().checked_sub(1)? as u32)?,
+                        ),
+                    };
+                    props.push(prop);
+                    node = obj;
+                }
+                "parenthesized_expression" | "non_null_expression" => {
+                    node = node.named_child(0)?;
+                }
+                _ => return None,
+            }
+        };
+        // `ns.name` is a Clerk export only when `ns` is the module object.
+        for prop in props.iter().rev() {
+            if export != Export::Namespace {
+                return None;
+            }
+            export = Export::Named(text(*prop, src).to_string());
         }
-        match node.kind() {
-            "identifier" | "type_identifier" | "shorthand_property_identifier" => {
-                let b = self.bindings.get(text(node, src))?;
-                Some((&b.module, b.export.clone()))
-            }
-            "member_expression" | "nested_type_identifier" | "nested_identifier" => {
-                let (obj, prop) = match node.kind() {
-                    "member_expression" => (
-                        node.child_by_field_name("object")?,
-                        node.child_by_field_name("property")?,
-                    ),
-                    _ => (
-                        node.named_child(0)?,
-                        node.named_child(node.named_child_count().checked_sub(1)? as u32)?,
-                    ),
-                };
-                let (module, export) = self.resolve(obj, src)?;
-                (export == Export::Namespace)
-                    .then(|| (module, Export::Named(text(prop, src).to_string())))
-            }
-            "parenthesized_expression" | "non_null_expression" => {
-                self.resolve(node.named_child(0)?, src)
-            }
-            _ => None,
-        }
+        Some((module, export))
     }
 
     /// The Clerk function an options object is handed to: `f({..})` directly,
