@@ -188,11 +188,15 @@ fn check_body(body: &[u8]) -> Result<(), Frame> {
             ))
         }
     };
-    // Exactly what the library's decoder accepts: a request or notification,
-    // or a response to one of the server's requests.
-    if serde_json::from_str::<Request>(text).is_ok()
-        || serde_json::from_str::<Response>(text).is_ok()
-    {
+    // What the library's decoder accepts, less a request without a method
+    // (the library would take it for one named ""): a request or
+    // notification, or a response to one of the server's requests.
+    let request = value.get("method").is_some_and(|m| m.is_string())
+        && serde_json::from_str::<Request>(text).is_ok();
+    let response = value.get("method").is_none()
+        && (value.get("result").is_some() || value.get("error").is_some())
+        && serde_json::from_str::<Response>(text).is_ok();
+    if request || response {
         return Ok(());
     }
     let id = value

@@ -95,6 +95,53 @@ impl Client {
         c
     }
 
+    /// The built binary with extra environment variables, its stderr (the
+    /// log) written to `stderr`.
+    pub fn spawn_binary_with(env: &[(&str, &str)], stderr: &std::path::Path) -> Client {
+        let log = std::fs::File::create(stderr).expect("log file");
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("server binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut c = Client::new(stdout, stdin);
+        c.child = Some(child);
+        c
+    }
+
+    /// Bytes as they are, no framing added.
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    /// Ends the server's input.
+    pub async fn close_input(&mut self) {
+        let _ = self.writer.shutdown().await;
+        self.writer = Box::new(tokio::io::sink());
+    }
+
+    /// The exit code of the binary, or of the in-process server.
+    pub async fn exit_code(&mut self) -> Option<i32> {
+        if let Some(child) = self.child.as_mut() {
+            let status = tokio::time::timeout(TIMEOUT, child.wait())
+                .await
+                .expect("exits promptly")
+                .unwrap();
+            return status.code();
+        }
+        let task = self.server_task.take()?;
+        tokio::time::timeout(TIMEOUT, task)
+            .await
+            .expect("exits promptly")
+            .ok()
+    }
+
     pub async fn send(&mut self, msg: Value) {
         let body = serde_json::to_vec(&msg).unwrap();
         self.send_raw(&body).await;
