@@ -152,7 +152,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         r.findings.retain(|f| {
             let limit = limits::is_limit(f);
             if limit {
-                notes.push(format!("{}: {}", r.path.display(), f.message));
+                let shown = r.path.to_string_lossy();
+                let shown = shown.strip_prefix("./").unwrap_or(&shown);
+                notes.push(format!("{shown}: {}", f.message));
             }
             !limit
         });

@@ -107,7 +107,7 @@ impl Facts {
                 },
                 _ => continue,
             };
-            let statement = statement_of(site);
+            let statement = statement_in(root, site);
             facts.modules.push(ModuleRef {
                 module: spec.to_string(),
                 specifier: frag.byte_range(),
@@ -121,7 +121,7 @@ impl Facts {
                         facts.bind(id, None, spec, Export::Namespace, statement, src);
                     }
                 }
-                _ => facts.require_like(site, spec, src),
+                _ => facts.require_like(site, spec, statement, src),
             }
         }
         facts
@@ -226,7 +226,7 @@ impl Facts {
     }
 
     /// `require(m)`, `await import(m)`, and what they are assigned to.
-    fn require_like(&mut self, call: Node, module: &str, src: &str) {
+    fn require_like(&mut self, call: Node, module: &str, stmt: Node, src: &str) {
         let mut value = call;
         // `await import(..)`, `(require(..))`
         while let Some(p) = value.parent() {
@@ -237,7 +237,6 @@ impl Facts {
             }
         }
         let Some(parent) = value.parent() else { return };
-        let stmt = statement_of(call);
         match parent.kind() {
             "variable_declarator" | "assignment_expression" => {
                 let target = parent
@@ -464,4 +463,20 @@ pub fn statement_of(node: Node) -> Node {
         n = p;
     }
     n
+}
+
+/// `statement_of` from the top down. `parent()` searches from the root on
+/// every call, so walking up from a node nested thousands deep is quadratic.
+fn statement_in<'t>(root: Node<'t>, node: Node<'t>) -> Node<'t> {
+    let (mut cur, mut stmt) = (root, root);
+    while cur != node {
+        let Some(child) = cur.child_with_descendant(node) else {
+            break;
+        };
+        if cur.kind() == "program" || cur.kind() == "statement_block" {
+            stmt = child;
+        }
+        cur = child;
+    }
+    stmt
 }

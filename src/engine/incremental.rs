@@ -213,7 +213,19 @@ pub fn analyze(
         }
         kept.push(f);
     }
-    let ranges: Vec<Range<usize>> = affected.iter().map(|&i| children[i].byte_range()).collect();
+    // Runs of neighbouring statements are queried as one range: after an
+    // edit that breaks the syntax, the root can have thousands of small
+    // children, and one query per child would be quadratic.
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut prev_index = None;
+    for &i in &affected {
+        let r = children[i].byte_range();
+        match ranges.last_mut() {
+            Some(last) if prev_index == Some(i - 1) => last.end = r.end,
+            _ => ranges.push(r),
+        }
+        prev_index = Some(i);
+    }
     kept.retain(|f| {
         !ranges
             .iter()
