@@ -6,7 +6,10 @@ use std::{
     cell::{Cell, RefCell},
     ops::ControlFlow,
     panic::{self, AssertUnwindSafe},
-    sync::LazyLock,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        LazyLock,
+    },
     time::{Duration, Instant},
 };
 
@@ -244,6 +247,14 @@ fn injected_panic(id: &str) {
     }
 }
 
+static CONTAINED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many rule failures were contained since the process started: zero
+/// unless something is wrong (what a fuzzer looks at).
+pub fn contained_failures() -> usize {
+    CONTAINED.load(Ordering::Relaxed)
+}
+
 /// Runs the rules within the check budget, so that a rule that panics
 /// costs only its own findings: the run is repeated without it. Past the
 /// budget the run's findings are replaced by one saying so.
@@ -255,18 +266,17 @@ pub fn contain(run: impl Fn() -> Vec<Finding>) -> Vec<Finding> {
         CURRENT_RULE.set(None);
         match panic::catch_unwind(AssertUnwindSafe(&run)) {
             Ok(found) => break found,
-            Err(_) => match CURRENT_RULE.take() {
-                Some(id) => {
-                    tracing::error!(
-                        "rule {id} failed with an internal error; the other rules still run"
-                    );
-                    FAILED.with_borrow_mut(|f| f.push(id));
-                }
-                None => {
+            Err(_) => {
+                CONTAINED.fetch_add(1, Ordering::Relaxed);
+                let Some(id) = CURRENT_RULE.take() else {
                     tracing::error!("the checks failed with an internal error");
                     break Vec::new();
-                }
-            },
+                };
+                tracing::error!(
+                    "rule {id} failed with an internal error; the other rules still run"
+                );
+                FAILED.with_borrow_mut(|f| f.push(id));
+            }
         }
     };
     CHECK_DEADLINE.set(None);
