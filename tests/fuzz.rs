@@ -141,7 +141,10 @@ fn mutate(rng: &mut Rng, corpus: &[String]) -> String {
         let a = boundary(&s, rng.below(s.len() + 1));
         let b = boundary(&s, a + rng.below(40));
         match rng.below(6) {
-            0 => s.insert_str(a, *rng.pick(TOKENS)),
+            0 => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                s.insert_str(a, t)
+            }
             1 => s.replace_range(a..b, ""),
             2 => {
                 let piece = s[a..b].to_string();
@@ -158,7 +161,10 @@ fn mutate(rng: &mut Rng, corpus: &[String]) -> String {
                 let c = char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('\u{fffd}');
                 s.insert(a, c);
             }
-            _ => s.replace_range(a..b, *rng.pick(TOKENS)),
+            _ => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                s.replace_range(a..b, t)
+            }
         }
     }
     s

@@ -100,13 +100,13 @@ fn at() -> impl Strategy<Value = At> {
 #[derive(Debug, Clone)]
 enum Op {
     Edit(At, At, String),
-    Replace(usize, String),
+    Replace(String),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         14 => (at(), at(), piece()).prop_map(|(a, b, t)| Op::Edit(a, b, t)),
-        1 => (0usize..3, piece()).prop_map(|(i, t)| Op::Replace(i, t)),
+        1 => piece().prop_map(Op::Replace),
     ]
 }
 
@@ -226,7 +226,7 @@ fn changes(
                     text: t.clone(),
                 });
             }
-            Op::Replace(_, t) => {
+            Op::Replace(t) => {
                 // The language of a document never changes; its text may.
                 let text = format!("{}{t}", BASES[*lang].2);
                 *expected = text.clone();
