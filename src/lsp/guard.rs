@@ -191,11 +191,12 @@ fn check_body(body: &[u8]) -> Result<(), Frame> {
     // What the library's decoder accepts, less a request without a method
     // (the library would take it for one named ""): a request or
     // notification, or a response to one of the server's requests.
+    use serde::Deserialize;
     let request = value.get("method").is_some_and(|m| m.is_string())
-        && serde_json::from_str::<Request>(text).is_ok();
+        && Request::deserialize(&value).is_ok();
     let response = value.get("method").is_none()
         && (value.get("result").is_some() || value.get("error").is_some())
-        && serde_json::from_str::<Response>(text).is_ok();
+        && Response::deserialize(&value).is_ok();
     if request || response {
         return Ok(());
     }
