@@ -192,8 +192,8 @@ fn check_body(body: &[u8]) -> Result<(), Frame> {
     // (the library would take it for one named ""): a request or
     // notification, or a response to one of the server's requests.
     use serde::Deserialize;
-    let request = value.get("method").is_some_and(|m| m.is_string())
-        && Request::deserialize(&value).is_ok();
+    let request =
+        value.get("method").is_some_and(|m| m.is_string()) && Request::deserialize(&value).is_ok();
     let response = value.get("method").is_none()
         && (value.get("result").is_some() || value.get("error").is_some())
         && Response::deserialize(&value).is_ok();
