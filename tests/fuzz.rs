@@ -223,6 +223,15 @@ fn check_edit(src: &str, next: &str, lang: Lang) -> Result<(), String> {
     while !src.is_char_boundary(src.len() - suf) || !next.is_char_boundary(next.len() - suf) {
         suf -= 1;
     }
+    // LSP cannot address the middle of a `\r\n`: widen the edit over it.
+    let splits =
+        |t: &str, at: usize| at > 0 && t[..at].ends_with('\r') && t[at..].starts_with('\n');
+    while splits(src, pre) || splits(next, pre) {
+        pre -= 1;
+    }
+    while suf > 0 && (splits(src, src.len() - suf) || splits(next, next.len() - suf)) {
+        suf -= 1;
+    }
     let range = Range::new(
         doc.position(pre, Encoding::Utf16),
         doc.position(src.len() - suf, Encoding::Utf16),
