@@ -306,7 +306,9 @@ fn check_one(src: &str, next: &str, lang: Lang) -> Result<(), String> {
 fn fuzz(cases: u64, seed: u64) {
     let corpus = corpus();
     let mut failures = Vec::new();
+    let mut tried = 0;
     for case in 0..cases {
+        tried += 1;
         let mut rng = Rng(seed.wrapping_add(case));
         let src = mutate(&mut rng, &corpus);
         let next = mutate(&mut rng, std::slice::from_ref(&src));
