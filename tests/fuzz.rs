@@ -308,7 +308,7 @@ fn fuzz(cases: u64, seed: u64) {
     let mut failures = Vec::new();
     let mut tried = 0;
     for case in 0..cases {
-        tried += 1;
+        tried = case + 1;
         let mut rng = Rng(seed.wrapping_add(case));
         let src = mutate(&mut rng, &corpus);
         let next = mutate(&mut rng, std::slice::from_ref(&src));
@@ -326,7 +326,7 @@ fn fuzz(cases: u64, seed: u64) {
         }
     }
     eprintln!(
-        "fuzz: {cases} inputs from seed {seed}, {} failures",
+        "fuzz: {tried} inputs from seed {seed}, {} failures",
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
