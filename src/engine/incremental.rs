@@ -227,7 +227,7 @@ pub fn analyze(
     for &i in &affected {
         let r = children[i].byte_range();
         match ranges.last_mut() {
-            Some(last) if prev_index == Some(i - 1) => last.end = r.end,
+            Some(last) if prev_index.is_some_and(|p| p + 1 == i) => last.end = r.end,
             _ => ranges.push(r),
         }
         prev_index = Some(i);
