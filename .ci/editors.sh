@@ -17,7 +17,8 @@ started=$SECONDS
 step() { printf '\n==> %s\n' "$*"; }
 
 finish() {
-  printf '\neditors: %d passed, %d failed (%ds)\n' "$passed" "$failed" "$((SECONDS - started))"
+  printf '\neditor tests took %ds\n' "$((SECONDS - started))"
+  printf 'editors: %d passed, %d failed\n' "$passed" "$failed"
   [ "$failed" -eq 0 ]
   exit
 }

@@ -337,3 +337,34 @@ const c = createClerkClient({ secretKey: 'k' });\n";
             .is_symlink());
     }
 }
+
+/// The SARIF output validates against the official SARIF 2.1.0 schema
+/// (`tests/data/sarif-2.1.0-rtm.5.json`, from Microsoft's MIT-licensed
+/// `@microsoft/jest-sarif` package), the one GitHub code scanning ingests.
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let dir = project();
+    let (_, out, _) = check(dir.path(), &["--format", "sarif"]);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let mut schema: Value =
+        serde_json::from_str(include_str!("data/sarif-2.1.0-rtm.5.json")).unwrap();
+    // The schema's `language` properties carry a `pattern` that is not a
+    // valid regex (an unbalanced `]`); the validator refuses to compile it,
+    // and the report has no `language`, so those two constraints are left out.
+    for def in ["run", "toolComponent"] {
+        schema["definitions"][def]["properties"]["language"]
+            .as_object_mut()
+            .unwrap()
+            .remove("pattern");
+    }
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A broken report must not pass, or this test proves nothing.
+    let mut broken = report.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+}

@@ -11,7 +11,7 @@ use super::{
     output::{self, FileReport},
     write,
 };
-use crate::engine::{self, fixes, lang::Lang, workspace, workspace::FileResult, Settings};
+use crate::engine::{self, fixes, lang::Lang, limits, workspace, workspace::FileResult, Settings};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -91,6 +91,13 @@ pub fn fix_files(
         let Some(lang) = Lang::from_path(&r.path) else {
             continue;
         };
+        if r.lossy {
+            errors.push(format!(
+                "{}: not fixed: the file is not valid UTF-8",
+                r.path.display()
+            ));
+            continue;
+        }
         let Some(fixed) = fixes::fix_all(&r.src, lang, settings) else {
             continue;
         };
@@ -138,12 +145,30 @@ pub fn run(args: CheckArgs) -> ExitCode {
         },
     };
     let (mut results, mut errors) = collect(&args.paths, &settings);
+    // Files that were not checked are told on stderr, apart from findings:
+    // they neither fail the run nor show up in JSON or SARIF.
+    let mut notes = Vec::new();
+    for r in &mut results {
+        r.findings.retain(|f| {
+            let limit = limits::is_limit(f);
+            if limit {
+                let shown = r.path.to_string_lossy();
+                let shown = shown.strip_prefix("./").unwrap_or(&shown);
+                notes.push(format!("{shown}: {}", f.message));
+            }
+            !limit
+        });
+    }
+    notes.sort();
     let fixed = args.fix.then(|| {
         let roots = write::allowed_roots(&args.paths);
         fix_files(&mut results, &settings, &roots, &mut errors)
     });
     errors.sort();
     let reports = into_reports(results);
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
     for e in &errors {
         eprintln!("error: {e}");
     }

@@ -110,7 +110,7 @@ impl Facts {
                 },
                 _ => continue,
             };
-            let statement = statement_of(site);
+            let statement = statement_in(root, site);
             facts.modules.push(ModuleRef {
                 module: spec.to_string(),
                 specifier: frag.byte_range(),
@@ -124,7 +124,7 @@ impl Facts {
                         facts.bind(id, None, spec, Export::Namespace, statement, src);
                     }
                 }
-                _ => facts.require_like(site, spec, src),
+                _ => facts.require_like(site, spec, statement, src),
             }
         }
         facts
@@ -229,7 +229,7 @@ impl Facts {
     }
 
     /// `require(m)`, `await import(m)`, and what they are assigned to.
-    fn require_like(&mut self, call: Node, module: &str, src: &str) {
+    fn require_like(&mut self, call: Node, module: &str, stmt: Node, src: &str) {
         let mut value = call;
         // `await import(..)`, `(require(..))`
         while let Some(p) = value.parent() {
@@ -240,7 +240,6 @@ impl Facts {
             }
         }
         let Some(parent) = value.parent() else { return };
-        let stmt = statement_of(call);
         match parent.kind() {
             "variable_declarator" | "assignment_expression" => {
                 let target = parent
@@ -341,34 +340,48 @@ impl Facts {
     /// What `node` refers to in a Clerk module: an identifier bound by an
     /// import or require, a declaration site, or `ns.name` on a namespace.
     pub fn resolve(&self, node: Node, src: &str) -> Option<(&str, Export)> {
-        if let Some(b) = self.sites.get(&key(node)) {
-            return Some((&b.module, b.export.clone()));
+        // A loop, not recursion: member chains and parentheses can nest
+        // thousands deep in hostile input. `props` are the member names
+        // met on the way down, outermost first.
+        let mut props = Vec::new();
+        let mut node = node;
+        let (module, mut export) = loop {
+            if let Some(b) = self.sites.get(&key(node)) {
+                break (b.module.as_str(), b.export.clone());
+            }
+            match node.kind() {
+                "identifier" | "type_identifier" | "shorthand_property_identifier" => {
+                    let b = self.bindings.get(text(node, src))?;
+                    break (b.module.as_str(), b.export.clone());
+                }
+                "member_expression" | "nested_type_identifier" | "nested_identifier" => {
+                    let (obj, prop) = match node.kind() {
+                        "member_expression" => (
+                            node.child_by_field_name("object")?,
+                            node.child_by_field_name("property")?,
+                        ),
+                        _ => (
+                            node.named_child(0)?,
+                            node.named_child(node.named_child_count().checked_sub(1)? as u32)?,
+                        ),
+                    };
+                    props.push(prop);
+                    node = obj;
+                }
+                "parenthesized_expression" | "non_null_expression" => {
+                    node = node.named_child(0)?;
+                }
+                _ => return None,
+            }
+        };
+        // `ns.name` is a Clerk export only when `ns` is the module object.
+        for prop in props.iter().rev() {
+            if export != Export::Namespace {
+                return None;
+            }
+            export = Export::Named(text(*prop, src).to_string());
         }
-        match node.kind() {
-            "identifier" | "type_identifier" | "shorthand_property_identifier" => {
-                let b = self.bindings.get(text(node, src))?;
-                Some((&b.module, b.export.clone()))
-            }
-            "member_expression" | "nested_type_identifier" | "nested_identifier" => {
-                let (obj, prop) = match node.kind() {
-                    "member_expression" => (
-                        node.child_by_field_name("object")?,
-                        node.child_by_field_name("property")?,
-                    ),
-                    _ => (
-                        node.named_child(0)?,
-                        node.named_child(node.named_child_count().checked_sub(1)? as u32)?,
-                    ),
-                };
-                let (module, export) = self.resolve(obj, src)?;
-                (export == Export::Namespace)
-                    .then(|| (module, Export::Named(text(prop, src).to_string())))
-            }
-            "parenthesized_expression" | "non_null_expression" => {
-                self.resolve(node.named_child(0)?, src)
-            }
-            _ => None,
-        }
+        Some((module, export))
     }
 
     /// The Clerk function an options object is handed to: `f({..})` directly,
@@ -453,4 +466,20 @@ pub fn statement_of(node: Node) -> Node {
         n = p;
     }
     n
+}
+
+/// `statement_of` from the top down. `parent()` searches from the root on
+/// every call, so walking up from a node nested thousands deep is quadratic.
+fn statement_in<'t>(root: Node<'t>, node: Node<'t>) -> Node<'t> {
+    let (mut cur, mut stmt) = (root, root);
+    while cur != node {
+        let Some(child) = cur.child_with_descendant(node) else {
+            break;
+        };
+        if cur.kind() == "program" || cur.kind() == "statement_block" {
+            stmt = child;
+        }
+        cur = child;
+    }
+    stmt
 }

@@ -1,9 +1,9 @@
 //! Applying fixes: merging the edits of many findings into one coherent
 //! change, and repeating until nothing is left to fix, so that fixing a
 //! second time never changes anything.
-use std::ops::Range;
+use std::{ops::Range, time::Instant};
 
-use super::{analyze_source, lang::Lang, Edit, Finding, Settings};
+use super::{analyze_source, lang::Lang, limits, Edit, Finding, Settings};
 
 /// How many rounds fix-all runs before it stops; one or two settle every
 /// combination of fixes in practice.
@@ -95,8 +95,14 @@ fn error_count(src: &str, lang: Lang) -> usize {
 /// input is retried fix by fix, keeping only those that parse cleanly.
 /// Returns the fixed text, or `None` when nothing changed.
 pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
+    // Past the budget, what the finished rounds fixed is kept.
+    let deadline = Instant::now() + limits::budget().fix;
     let mut text = src.to_string();
     for _ in 0..MAX_ROUNDS {
+        if Instant::now() >= deadline {
+            tracing::warn!("fix-all stopped after its time budget");
+            break;
+        }
         let findings = analyze_source(&text, lang, settings);
         let edits = merge(&findings);
         if edits.is_empty() {
@@ -106,6 +112,9 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
         if lang.is_grammar() && error_count(&next, lang) > error_count(&text, lang) {
             next = text.clone();
             for f in findings.iter().filter(|f| f.fix.is_some()) {
+                if Instant::now() >= deadline {
+                    break;
+                }
                 // Offsets of `f` refer to `text`; apply it alone there.
                 let alone = apply(&text, &merge(std::slice::from_ref(f)));
                 if error_count(&alone, lang) <= error_count(&text, lang) {

@@ -10,7 +10,7 @@ use std::{
 
 use tree_sitter::{Node, Tree};
 
-use super::{facts::Facts, finish, lang::Lang, run_rules, Finding, Settings};
+use super::{facts::Facts, finish, lang::Lang, limits, run_rules, Finding, Settings};
 
 /// One edit in byte offsets: `start..old_end` of the old text became
 /// `start..new_end` of the new one.
@@ -45,6 +45,8 @@ pub struct State {
     signature: u64,
     /// Findings before ignore comments are applied.
     raw: Vec<Finding>,
+    /// False when a limit cut the analysis short: nothing of it can be reused.
+    complete: bool,
 }
 
 pub struct Output {
@@ -160,6 +162,7 @@ pub fn analyze(
             findings: finish(raw.clone(), src, tree),
             state: Arc::new(State {
                 signature: sig,
+                complete: !raw.iter().any(limits::is_limit),
                 raw,
             }),
             partial: false,
@@ -168,7 +171,7 @@ pub fn analyze(
     let (Some(prev), Some(edits), Some(old_tree)) = (prev, edits, old_tree) else {
         return full(&facts);
     };
-    if prev.signature != sig {
+    if prev.signature != sig || !prev.complete {
         return full(&facts);
     }
 
@@ -227,17 +230,36 @@ pub fn analyze(
         }
         kept.push(f);
     }
-    let ranges: Vec<Range<usize>> = affected.iter().map(|&i| children[i].byte_range()).collect();
+    // Runs of neighbouring statements are queried as one range: after an
+    // edit that breaks the syntax, the root can have thousands of small
+    // children, and one query per child would be quadratic.
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut prev_index = None;
+    for &i in &affected {
+        let r = children[i].byte_range();
+        match ranges.last_mut() {
+            Some(last) if prev_index.is_some_and(|p| p + 1 == i) => last.end = r.end,
+            _ => ranges.push(r),
+        }
+        prev_index = Some(i);
+    }
     kept.retain(|f| {
         !ranges
             .iter()
             .any(|r| r.start <= f.range.start && f.range.start < r.end.max(r.start + 1))
     });
-    kept.extend(run_rules(tree, src, lang, settings, &facts, Some(&ranges)));
+    let fresh = run_rules(tree, src, lang, settings, &facts, Some(&ranges));
+    if fresh.iter().any(limits::is_limit) {
+        // Half an analysis would show stale findings as current.
+        kept = fresh;
+    } else {
+        kept.extend(fresh);
+    }
     Output {
         findings: finish(kept.clone(), src, tree),
         state: Arc::new(State {
             signature: sig,
+            complete: !kept.iter().any(limits::is_limit),
             raw: kept,
         }),
         partial: true,

@@ -6,6 +6,7 @@ pub mod fixers;
 pub mod fixes;
 pub mod incremental;
 pub mod lang;
+pub mod limits;
 pub mod package_json;
 pub mod position;
 pub mod query;
@@ -17,7 +18,7 @@ pub mod workspace;
 
 use std::{cell::RefCell, ops::Range};
 
-use tree_sitter::{Node, Parser, QueryCursor, QueryPredicateArg, StreamingIterator, Tree};
+use tree_sitter::{Node, Parser, QueryCursorOptions, QueryPredicateArg, StreamingIterator, Tree};
 
 pub use facts::Facts;
 pub use lang::Lang;
@@ -70,12 +71,15 @@ pub fn parse(src: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
                 parsers.len() - 1
             }
         };
-        parsers[idx].1.parse(src, old)
+        limits::parse(&mut parsers[idx].1, src, old)
     })
 }
 
 /// Parses and analyses a whole text.
 pub fn analyze_source(src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    if let Some(skipped) = limits::oversized(src, settings) {
+        return skipped;
+    }
     match lang {
         Lang::Env => return env::analyze(src, settings),
         Lang::PackageJson => return package_json::analyze(src, settings),
@@ -83,7 +87,7 @@ pub fn analyze_source(src: &str, lang: Lang, settings: &Settings) -> Vec<Finding
     }
     match parse(src, lang, None) {
         Some(tree) => analyze(&tree, src, lang, settings),
-        None => Vec::new(),
+        None => vec![limits::finding(limits::Skip::ParseTimeout)],
     }
 }
 
@@ -114,16 +118,18 @@ pub(crate) fn run_rules(
     facts: &Facts,
     ranges: Option<&[Range<usize>]>,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    match ranges {
-        None => run_rules_in(tree, src, lang, settings, facts, None, &mut out),
-        Some(rs) => {
-            for r in rs {
-                run_rules_in(tree, src, lang, settings, facts, Some(r.clone()), &mut out);
+    limits::contain(|| {
+        let mut out = Vec::new();
+        match ranges {
+            None => run_rules_in(tree, src, lang, settings, facts, None, &mut out),
+            Some(rs) => {
+                for r in rs {
+                    run_rules_in(tree, src, lang, settings, facts, Some(r.clone()), &mut out);
+                }
             }
         }
-    }
-    out
+        out
+    })
 }
 
 fn run_rules_in(
@@ -139,13 +145,18 @@ fn run_rules_in(
     let q = &compiled.query;
     let names = q.capture_names();
     let rules = catalogue();
-    let mut cursor = QueryCursor::new();
+    let mut cursor = limits::query_cursor();
     if let Some(r) = range {
         cursor.set_byte_range(r);
     }
-    let mut matches = cursor.matches(q, tree.root_node(), src.as_bytes());
+    let mut progress = limits::query_progress;
+    let options = QueryCursorOptions::new().progress_callback(&mut progress);
+    let mut matches = cursor.matches_with_options(q, tree.root_node(), src.as_bytes(), options);
     while let Some(m) = matches.next() {
         let rule = &rules[compiled.rule_of_pattern[m.pattern_index]];
+        if !limits::enter_rule(rule.id) {
+            continue;
+        }
         let severity = match settings.level(rule.id, rule.severity) {
             settings::Level::Off => continue,
             settings::Level::On(s) => s,
@@ -248,8 +259,11 @@ pub(crate) fn finish(mut out: Vec<Finding>, src: &str, tree: &Tree) -> Vec<Findi
     let sups = suppress::suppressions(src, Some(tree));
     if !sups.is_empty() {
         let mut suppressed = Vec::new();
+        // Sorted findings: count lines from the previous one, not from the start.
+        let (mut line, mut at) = (0, 0);
         out.retain(|f| {
-            let line = src[..f.range.start].matches('\n').count();
+            line += memchr::memchr_iter(b'\n', &src.as_bytes()[at..f.range.start]).count();
+            at = f.range.start;
             let keep = !suppress::is_suppressed(&sups, line, f.rule.id);
             if !keep {
                 suppressed.push((f.rule.id, f.range.clone()));

@@ -15,6 +15,8 @@ pub struct Suppression {
 /// a `#` comment line carries it.
 pub fn suppressions(src: &str, tree: Option<&Tree>) -> Vec<Suppression> {
     let mut out = Vec::new();
+    // Lines counted from the previous marker, so many markers stay linear.
+    let (mut line, mut counted) = (0, 0);
     for at in memchr::memmem::find_iter(src.as_bytes(), MARKER.as_bytes()) {
         let end_of_comment = match tree {
             Some(tree) => {
@@ -34,7 +36,9 @@ pub fn suppressions(src: &str, tree: Option<&Tree>) -> Vec<Suppression> {
                 if !src[line_start..at].trim_start().starts_with('#') {
                     continue;
                 }
-                src[..at].matches('\n').count()
+                line += memchr::memchr_iter(b'\n', &src.as_bytes()[counted..at]).count();
+                counted = at;
+                line
             }
         };
         let rest = &src[at + MARKER.len()..];
@@ -53,7 +57,12 @@ pub fn suppressions(src: &str, tree: Option<&Tree>) -> Vec<Suppression> {
     out
 }
 
+/// `sups` as `suppressions` returns them, in text order: a binary search
+/// keeps files with thousands of markers and findings linear.
 pub fn is_suppressed(sups: &[Suppression], line: usize, rule: &str) -> bool {
-    sups.iter()
-        .any(|s| s.line == line && (s.rules.is_empty() || s.rules.iter().any(|r| r == rule)))
+    let first = sups.partition_point(|s| s.line < line);
+    sups[first..]
+        .iter()
+        .take_while(|s| s.line == line)
+        .any(|s| s.rules.is_empty() || s.rules.iter().any(|r| r == rule))
 }

@@ -7,29 +7,56 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{analyze_source, lang::Lang, may_have_findings, Finding, Settings};
+use super::{analyze_source, lang::Lang, limits, may_have_findings, Finding, Settings};
 
 /// One analysed file.
 pub struct FileResult {
     pub path: PathBuf,
     pub src: String,
     pub findings: Vec<Finding>,
+    /// The file is not valid UTF-8: `src` has replacement characters where
+    /// its bytes were, so it must never be written back.
+    pub lossy: bool,
 }
 
-/// Reads and analyses one file; `Ok(None)` when it cannot contain a finding.
+/// Reads and analyses one file. Files over the caps, or that look binary,
+/// get the one finding that says so instead of an analysis; a panic while
+/// checking is reported as an error of that file alone.
 pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<FileResult, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    // Reading a FIFO or a device would block or never end.
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a regular file"));
+    }
+    let skipped = |findings| FileResult {
+        path: path.to_path_buf(),
+        src: String::new(),
+        findings,
+        lossy: false,
+    };
+    if meta.len() > limits::MAX_READ_BYTES {
+        return Ok(skipped(vec![limits::finding(limits::Skip::TooLarge(
+            meta.len(),
+        ))]));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown}: {e}"))?;
+    if limits::looks_binary(&bytes) {
+        return Ok(skipped(vec![limits::finding(limits::Skip::Binary)]));
+    }
     // Invalid UTF-8 is checked as text all the same; offsets after the
     // damaged bytes shift slightly, which beats skipping the file.
-    let src = match String::from_utf8(bytes) {
-        Ok(s) => s,
+    let (src, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
         Err(e) => {
-            tracing::warn!("{}: not valid UTF-8", path.display());
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            tracing::warn!("{shown}: not valid UTF-8");
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
         }
     };
     let findings = if may_have_findings(&src, settings) {
-        analyze_source(&src, lang, settings)
+        std::panic::catch_unwind(|| analyze_source(&src, lang, settings)).map_err(|_| {
+            format!("{shown}: internal error while checking this file; the others were checked")
+        })?
     } else {
         Vec::new()
     };
@@ -37,6 +64,7 @@ pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<File
         path: path.to_path_buf(),
         src,
         findings,
+        lossy,
     })
 }
 

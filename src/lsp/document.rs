@@ -10,6 +10,7 @@ use crate::engine::{
     self,
     incremental::{self, EditSpan, State},
     lang::Lang,
+    limits,
     position::{linecol_to_offset, offset_to_linecol, Encoding, LineCol},
     Finding, Settings,
 };
@@ -57,6 +58,15 @@ pub struct Analyzed {
 
 impl Snapshot {
     pub fn analyze(self, settings: &Settings) -> Analyzed {
+        if let Some(findings) = limits::oversized(&self.text, settings) {
+            return Analyzed {
+                generation: self.generation,
+                tree: None,
+                findings,
+                state: None,
+                partial: false,
+            };
+        }
         let tree = if self.lang.is_grammar() {
             let t = engine::parse(&self.text, self.lang, self.tree.as_ref());
             // Error recovery can settle differently when reusing an old
@@ -84,6 +94,12 @@ impl Snapshot {
                 );
                 (out.findings, Some(out.state), out.partial)
             }
+            // Out of parse budget: saying so beats parsing again.
+            None if self.lang.is_grammar() => (
+                vec![limits::finding(limits::Skip::ParseTimeout)],
+                None,
+                false,
+            ),
             None => (
                 engine::analyze_source(&self.text, self.lang, settings),
                 None,

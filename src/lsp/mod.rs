@@ -1,2 +1,3 @@
 pub mod document;
+pub mod guard;
 pub mod server;

@@ -35,10 +35,11 @@ use tower_lsp_server::{
     Client, LanguageServer, LspService, Server,
 };
 
-use super::document::Document;
+use super::{document::Document, guard};
 use crate::engine::{
     fixes,
     lang::Lang,
+    limits,
     position::{Encoding, LineIndex},
     query, workspace, Finding, Settings, Severity,
 };
@@ -187,6 +188,9 @@ fn disk_diagnostics(src: &str, findings: &[Finding], enc: Encoding) -> Vec<Diagn
     let idx = LineIndex::new(src);
     findings
         .iter()
+        // Bundles and binaries that were not checked would only clutter the
+        // problems of files nobody opened; an open one says so.
+        .filter(|f| !limits::is_limit(f))
         .map(|f| {
             let s = idx.linecol(f.range.start, enc);
             let e = idx.linecol(f.range.end, enc);
@@ -513,12 +517,11 @@ impl LanguageServer for Backend {
                 *s = settings;
             }
         }
-        // Compile the rule queries while the client finishes its handshake.
-        tokio::task::spawn_blocking(|| {
-            for lang in Lang::GRAMMARS {
-                query::compiled(lang);
-            }
-        });
+        // Compile the rule queries while the client finishes its handshake,
+        // one grammar per task so the first document's is ready soonest.
+        for lang in [Lang::TypeScript, Lang::Tsx, Lang::JavaScript] {
+            tokio::task::spawn_blocking(move || query::compiled(lang));
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(match caps.encoding {
@@ -849,7 +852,7 @@ impl LanguageServer for Backend {
 
 /// Serves LSP over a byte stream pair until `exit` or end of input, and
 /// returns the process exit code the protocol asks for: 0 after a
-/// `shutdown`, 1 otherwise.
+/// `shutdown`, 1 otherwise. Both streams pass through `guard`.
 pub async fn serve<I, O>(input: I, output: O) -> i32
 where
     I: tokio::io::AsyncRead + Unpin,
@@ -858,7 +861,29 @@ where
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(input, output, socket).serve(service).await;
+    let (server_in, to_server) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (frames, outgoing) = tokio::sync::mpsc::channel(64);
+    let replies = frames.clone();
+    let run = async move {
+        let server = Server::new(server_in, server_out, socket).serve(guard::CatchPanics(service));
+        let pump = guard::pump(input, to_server, replies);
+        tokio::pin!(server, pump);
+        // The server ends at `exit` or when the pump, at end of input,
+        // drops its side of the pipe; the pump is dropped with this block.
+        let mut pumping = true;
+        loop {
+            tokio::select! {
+                _ = &mut server => break,
+                _ = &mut pump, if pumping => pumping = false,
+            }
+        }
+    };
+    tokio::join!(
+        run,
+        guard::relay(from_server, frames),
+        guard::write(outgoing, output)
+    );
     if shut_down.load(Ordering::SeqCst) {
         0
     } else {

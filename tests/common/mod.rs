@@ -22,6 +22,29 @@ pub struct Client {
     pub server_task: Option<tokio::task::JoinHandle<i32>>,
 }
 
+/// A reader that keeps a copy of what it reads.
+struct Tee<R> {
+    inner: R,
+    copy: Option<std::fs::File>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Tee<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let (std::task::Poll::Ready(Ok(())), Some(copy)) = (&r, self.copy.as_mut()) {
+            use std::io::Write;
+            copy.write_all(&buf.filled()[before..])
+                .expect("copy written");
+        }
+        r
+    }
+}
+
 async fn read_loop(r: impl AsyncRead + Unpin, tx: mpsc::UnboundedSender<Value>) {
     let mut r = BufReader::new(r);
     loop {
@@ -93,6 +116,71 @@ impl Client {
         let mut c = Client::new(stdout, stdin);
         c.child = Some(child);
         c
+    }
+
+    /// The built binary with extra environment variables, its stderr (the
+    /// log) written to `stderr`.
+    pub fn spawn_binary_with(env: &[(&str, &str)], stderr: &std::path::Path) -> Client {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"));
+        cmd.envs(env.iter().copied());
+        Client::spawn(cmd, stderr, None)
+    }
+
+    /// Any command that runs the server on its stdio, its stderr written to
+    /// `stderr` and, with `stdout_copy`, every byte it sends copied there.
+    pub fn spawn(
+        mut cmd: tokio::process::Command,
+        stderr: &std::path::Path,
+        stdout_copy: Option<&std::path::Path>,
+    ) -> Client {
+        let log = std::fs::File::create(stderr).expect("log file");
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .expect("server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let copy = stdout_copy.map(|p| std::fs::File::create(p).expect("copy file"));
+        let mut c = Client::new(
+            Tee {
+                inner: stdout,
+                copy,
+            },
+            stdin,
+        );
+        c.child = Some(child);
+        c
+    }
+
+    /// Bytes as they are, no framing added.
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    /// Ends the server's input.
+    pub async fn close_input(&mut self) {
+        let _ = self.writer.shutdown().await;
+        self.writer = Box::new(tokio::io::sink());
+    }
+
+    /// The exit code of the binary, or of the in-process server.
+    pub async fn exit_code(&mut self) -> Option<i32> {
+        if let Some(child) = self.child.as_mut() {
+            let status = tokio::time::timeout(TIMEOUT, child.wait())
+                .await
+                .expect("exits promptly")
+                .unwrap();
+            return status.code();
+        }
+        let task = self.server_task.take()?;
+        tokio::time::timeout(TIMEOUT, task)
+            .await
+            .expect("exits promptly")
+            .ok()
     }
 
     pub async fn send(&mut self, msg: Value) {

@@ -1,0 +1,403 @@
+//! A shield around tower-lsp-server. Its transport stops reading for good
+//! at the first frame it cannot decode (a bad header, a body that is not
+//! UTF-8, not JSON or not JSON-RPC), which ends the server; and a handler
+//! that panics unwinds through its whole serve loop. Here every incoming
+//! frame is checked first: a broken one is answered with the JSON-RPC error
+//! and logged, and only sound frames, with canonical headers, reach the
+//! library. Handler panics become "internal error" responses.
+use std::{
+    future::Future,
+    panic::{self, AssertUnwindSafe},
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader},
+    sync::mpsc,
+};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
+use tower_service::Service;
+
+/// Largest message accepted. A document of the analysis size cap is a
+/// fraction of it; beyond it the body is skipped unread.
+pub const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
+/// Longest header line; longer ones are garbage, skipped unbuffered.
+const MAX_HEADER_LINE: usize = 8 * 1024;
+
+/// One complete frame, header included, ready to write.
+pub type Frame = Vec<u8>;
+
+pub fn frame(body: &[u8]) -> Frame {
+    let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    f.extend_from_slice(body);
+    f
+}
+
+fn error_frame(id: Id, code: ErrorCode, message: String) -> Frame {
+    let e = Error {
+        code,
+        message: message.into(),
+        data: None,
+    };
+    frame(&serde_json::to_vec(&Response::from_error(id, e)).unwrap_or_default())
+}
+
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+    Eof,
+}
+
+/// One header line without its line break, reading at most a bounded amount.
+async fn header_line<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> std::io::Result<Line> {
+    let mut line = Vec::new();
+    let n = (&mut *r)
+        .take(MAX_HEADER_LINE as u64)
+        .read_until(b'\n', &mut line)
+        .await?;
+    if n == 0 {
+        return Ok(Line::Eof);
+    }
+    if line.last() != Some(&b'\n') {
+        if n < MAX_HEADER_LINE {
+            return Ok(Line::Eof);
+        }
+        // Skip the rest of the line without keeping it.
+        loop {
+            let buf = r.fill_buf().await?;
+            if buf.is_empty() {
+                return Ok(Line::Eof);
+            }
+            match memchr::memchr(b'\n', buf) {
+                Some(i) => {
+                    r.consume(i + 1);
+                    return Ok(Line::TooLong);
+                }
+                None => {
+                    let len = buf.len();
+                    r.consume(len);
+                }
+            }
+        }
+    }
+    line.pop();
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Line::Text(line))
+}
+
+/// What a header block said.
+enum Header {
+    Length(usize),
+    Invalid(String),
+    Eof,
+}
+
+async fn header<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> std::io::Result<Header> {
+    let mut length: Option<Result<usize, String>> = None;
+    let mut problem: Option<String> = None;
+    let mut lines = 0usize;
+    loop {
+        let line = match header_line(r).await? {
+            Line::Eof => {
+                if lines > 0 {
+                    tracing::warn!("input ended inside a message header");
+                }
+                return Ok(Header::Eof);
+            }
+            Line::TooLong => {
+                lines += 1;
+                problem = Some("a header line is too long".to_string());
+                continue;
+            }
+            Line::Text(l) => l,
+        };
+        // A message whose header was broken leaves its body behind, glued
+        // to the next header: pick the framing up again at `Content-Length`.
+        let line = match memchr::memmem::find(&line.to_ascii_lowercase(), b"content-length") {
+            Some(at) if at > 0 => {
+                tracing::warn!("skipped {at} bytes of input that were not a header");
+                line[at..].to_vec()
+            }
+            _ => line,
+        };
+        if line.is_empty() {
+            if lines == 0 {
+                // Stray blank lines between messages.
+                continue;
+            }
+            break;
+        }
+        lines += 1;
+        // Only header names are ever logged: a client that lost framing
+        // may be sending document text here.
+        let Some(colon) = memchr::memchr(b':', &line) else {
+            problem = Some("a header line is not `Name: value`".to_string());
+            continue;
+        };
+        let name = String::from_utf8_lossy(&line[..colon])
+            .trim()
+            .to_ascii_lowercase();
+        let value = String::from_utf8_lossy(&line[colon + 1..])
+            .trim()
+            .to_string();
+        match name.as_str() {
+            "content-length" => {
+                length = Some(
+                    value
+                        .parse::<usize>()
+                        .map_err(|_| "the Content-Length is not a number".to_string()),
+                );
+            }
+            // Bodies are checked as UTF-8 whatever the header says.
+            "content-type" => {}
+            _ if name.len() <= 64 => tracing::debug!("ignoring header {name:?}"),
+            _ => tracing::debug!("ignoring a header with a long name"),
+        }
+    }
+    Ok(match (length, problem) {
+        (Some(Ok(n)), _) => Header::Length(n),
+        (Some(Err(e)), _) => Header::Invalid(e),
+        (None, Some(p)) => Header::Invalid(format!("{p}, and there is no Content-Length")),
+        (None, None) => Header::Invalid("the message has no Content-Length".to_string()),
+    })
+}
+
+/// A complaint about an incoming body: the response to send.
+fn check_body(body: &[u8]) -> Result<(), Frame> {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(error_frame(
+            Id::Null,
+            ErrorCode::ParseError,
+            "Parse error: the message is not valid UTF-8".into(),
+        ));
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(error_frame(
+                Id::Null,
+                ErrorCode::ParseError,
+                format!(
+                    "Parse error: not JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            ))
+        }
+    };
+    // What the library's decoder accepts, less a request without a method
+    // (the library would take it for one named ""): a request or
+    // notification, or a response to one of the server's requests.
+    use serde::Deserialize;
+    let request =
+        value.get("method").is_some_and(|m| m.is_string()) && Request::deserialize(&value).is_ok();
+    let response = value.get("method").is_none()
+        && (value.get("result").is_some() || value.get("error").is_some())
+        && Response::deserialize(&value).is_ok();
+    if request || response {
+        return Ok(());
+    }
+    let id = value
+        .get("id")
+        .and_then(|id| serde_json::from_value::<Id>(id.clone()).ok())
+        .unwrap_or(Id::Null);
+    Err(error_frame(
+        id,
+        ErrorCode::InvalidRequest,
+        "Invalid request: not a JSON-RPC 2.0 request, notification or response".into(),
+    ))
+}
+
+/// Reads the client's frames, passing sound ones to `server` and answering
+/// broken ones through `replies`. Returns at end of input, or when the
+/// server stops reading.
+pub async fn pump<R, W>(input: R, mut server: W, replies: mpsc::Sender<Frame>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut r = BufReader::with_capacity(1 << 16, input);
+    loop {
+        let len = match header(&mut r).await {
+            Err(e) => {
+                tracing::warn!("reading input: {e}");
+                return;
+            }
+            Ok(Header::Eof) => return,
+            Ok(Header::Invalid(why)) => {
+                tracing::warn!("dropped a message: {why}");
+                let reply = error_frame(
+                    Id::Null,
+                    ErrorCode::ParseError,
+                    format!("Parse error: {why}"),
+                );
+                let _ = replies.send(reply).await;
+                continue;
+            }
+            Ok(Header::Length(n)) => n,
+        };
+        if len > MAX_MESSAGE_BYTES {
+            tracing::warn!(
+                "dropped a message of {len} bytes, over the {MAX_MESSAGE_BYTES} byte limit"
+            );
+            let skipped =
+                tokio::io::copy(&mut (&mut r).take(len as u64), &mut tokio::io::sink()).await;
+            if skipped.map_or(true, |n| n < len as u64) {
+                tracing::warn!("input ended inside a message");
+                return;
+            }
+            let reply = error_frame(
+                Id::Null,
+                ErrorCode::InvalidRequest,
+                format!("Invalid request: a message of {len} bytes is over the limit of {MAX_MESSAGE_BYTES}"),
+            );
+            let _ = replies.send(reply).await;
+            continue;
+        }
+        let mut body = vec![0; len];
+        if r.read_exact(&mut body).await.is_err() {
+            tracing::warn!("input ended inside a message of {len} bytes");
+            return;
+        }
+        match check_body(&body) {
+            Ok(()) => {
+                let f = frame(&body);
+                if server.write_all(&f).await.is_err() || server.flush().await.is_err() {
+                    return;
+                }
+            }
+            Err(reply) => {
+                tracing::warn!("dropped a message that is not valid JSON-RPC ({len} bytes)");
+                let _ = replies.send(reply).await;
+            }
+        }
+    }
+}
+
+/// Cuts the library's output back into frames, so that they interleave
+/// whole with the replies of `pump`.
+pub async fn relay<R: AsyncRead + Unpin>(output: R, frames: mpsc::Sender<Frame>) {
+    let mut r = BufReader::with_capacity(1 << 16, output);
+    loop {
+        let len = match header(&mut r).await {
+            Ok(Header::Length(n)) => n,
+            _ => return,
+        };
+        let mut body = vec![0; len];
+        if r.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        if frames.send(frame(&body)).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes frames to the client until every sender is gone.
+pub async fn write<W: AsyncWrite>(mut frames: mpsc::Receiver<Frame>, output: W) {
+    let mut out = std::pin::pin!(output);
+    while let Some(f) = frames.recv().await {
+        if out.write_all(&f).await.is_err() {
+            // The client is gone; drain so the senders never block.
+            while frames.recv().await.is_some() {}
+            return;
+        }
+        if frames.is_empty() && out.flush().await.is_err() {
+            while frames.recv().await.is_some() {}
+            return;
+        }
+    }
+    let _ = out.flush().await;
+}
+
+/// The language service with panics caught: a request whose handler
+/// panics is answered with an internal error, a notification is dropped,
+/// and the server goes on.
+pub struct CatchPanics<S>(pub S);
+
+type Caught<E> = Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>>;
+
+impl<S> Service<Request> for CatchPanics<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = Caught<S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let id = req.id().cloned();
+        let method = req.method().to_string();
+        #[cfg(debug_assertions)]
+        let injected = injected_panic(&method);
+        let inner = &mut self.0;
+        match panic::catch_unwind(AssertUnwindSafe(|| inner.call(req))) {
+            Ok(fut) => Box::pin(Unwinding {
+                fut: Box::pin(fut),
+                id,
+                method,
+                #[cfg(debug_assertions)]
+                injected,
+            }),
+            Err(_) => Box::pin(std::future::ready(Ok(failed(id, &method)))),
+        }
+    }
+}
+
+fn failed(id: Option<Id>, method: &str) -> Option<Response> {
+    tracing::error!("{method} failed with an internal error; the server goes on");
+    id.map(|id| Response::from_error(id, Error::internal_error()))
+}
+
+struct Unwinding<F> {
+    fut: Pin<Box<F>>,
+    id: Option<Id>,
+    method: String,
+    #[cfg(debug_assertions)]
+    injected: bool,
+}
+
+impl<F, E> Future for Unwinding<F>
+where
+    F: Future<Output = Result<Option<Response>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        #[cfg(debug_assertions)]
+        let injected = this.injected;
+        let fut = &mut this.fut;
+        let polled = panic::catch_unwind(AssertUnwindSafe(|| {
+            #[cfg(debug_assertions)]
+            if injected {
+                panic!("CLERK_CORE2_TEST_PANIC_METHOD: handler fails on purpose");
+            }
+            fut.as_mut().poll(cx)
+        }));
+        match polled {
+            Ok(p) => p,
+            Err(_) => Poll::Ready(Ok(failed(this.id.take(), &this.method))),
+        }
+    }
+}
+
+/// A handler that fails on purpose, to test containment: set
+/// `CLERK_CORE2_TEST_PANIC_METHOD=<LSP method>`. Debug builds only.
+#[cfg(debug_assertions)]
+fn injected_panic(method: &str) -> bool {
+    static METHOD: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    METHOD
+        .get_or_init(|| std::env::var("CLERK_CORE2_TEST_PANIC_METHOD").ok())
+        .as_deref()
+        == Some(method)
+}
