@@ -106,7 +106,7 @@ fn check(path: &Path) -> String {
 
     for f in analyze_source(&src, lang, &settings) {
         let Some(fix) = &f.fix else { continue };
-        let mut edits = fix.edits.clone();
+        let mut edits = fix.edits.to_vec();
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         for w in edits.windows(2) {
             assert!(

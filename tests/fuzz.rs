@@ -277,7 +277,7 @@ fn check_one(src: &str, next: &str, lang: Lang) -> Result<(), String> {
         if !ok(&f.range) {
             return Err(format!("{} range {:?} off the text", f.rule.id, f.range));
         }
-        for e in f.fix.iter().flat_map(|x| &x.edits) {
+        for e in f.fix.iter().flat_map(|x| x.edits.iter()) {
             if !ok(&e.range) {
                 return Err(format!("{} fix {:?} off the text", f.rule.id, e.range));
             }

@@ -301,7 +301,12 @@ fn run_document(
         let fresh_tree = engine::parse(&expected, lang, None).unwrap();
         prop_assert_eq!(nodes(doc.tree.as_ref().unwrap()), nodes(&fresh_tree));
         let fresh = engine::analyze(&fresh_tree, &expected, lang, &settings);
-        prop_assert_eq!(summary(&doc.findings), summary(&fresh));
+        let shown =
+            engine::analyze_with(&fresh_tree, &expected, lang, &settings, engine::Fixes::Skip);
+        prop_assert_eq!(summary(&doc.findings), summary(&shown));
+        // What a code action would offer for this version.
+        let fixed = doc.fix_snapshot().findings(&settings);
+        prop_assert_eq!(summary(&fixed), summary(&fresh));
         // Every finding maps to a position and back.
         for f in &doc.findings {
             let p = doc.position(f.range.start, enc);

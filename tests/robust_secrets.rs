@@ -105,15 +105,23 @@ fn the_cli_never_prints_a_value_in_any_format() {
     assert_no_secret("the human report", &human);
     assert_no_secret("the log", &err);
 
-    // Fixing renames keys and keeps every value in its file.
+    // Fixing renames keys and keeps the secret in its file; the frontend
+    // API host becomes the publishable key that encodes it.
     let (out, err) = check(dir.path(), &["--fix", "--format", "json"]);
     assert_no_secret("the report after --fix", &out);
     assert_no_secret("the log of --fix", &err);
+    let publishable = "pk_test_Y2xlcmsucXVpZXQtb3R0ZXItMTIubGNsLmRldiQ=";
+    assert!(!out.contains(publishable) && !err.contains(publishable));
     for name in [".env", ".env.local"] {
         let text = fs::read_to_string(dir.path().join(name)).unwrap();
-        for s in SECRETS {
-            assert!(text.contains(s), "{name} kept {s}: {text}");
-        }
+        assert!(
+            text.contains(SECRETS[0]),
+            "{name} kept the secret key: {text}"
+        );
+        assert!(
+            text.contains(publishable),
+            "{name} has the publishable key: {text}"
+        );
     }
 }
 

@@ -44,7 +44,7 @@ fn render(path: &Path) -> String {
         ));
         if let Some(fix) = &f.fix {
             let mut fixed = src.clone();
-            let mut edits = fix.edits.clone();
+            let mut edits = fix.edits.to_vec();
             edits.sort_by_key(|e| e.range.start);
             for ed in edits.iter().rev() {
                 fixed.replace_range(ed.range.clone(), &ed.text);

@@ -98,7 +98,7 @@ fn frontend_api_fix(src: &str, a: &Assignment) -> Option<super::Fix> {
     if value.starts_with("pk_test_") || value.starts_with("pk_live_") {
         return Some(super::Fix {
             title: "Rename the key to `CLERK_PUBLISHABLE_KEY`".to_string(),
-            edits: vec![rename],
+            edits: vec![rename].into(),
             introduces: Vec::new(),
         });
     }
@@ -111,7 +111,7 @@ fn frontend_api_fix(src: &str, a: &Assignment) -> Option<super::Fix> {
                 range: a.value.clone(),
                 text: key,
             },
-        ],
+        ].into(),
         introduces: Vec::new(),
     })
 }
@@ -189,7 +189,7 @@ mod tests {
             if let Some(fix) = &f.fix {
                 assert!(!fix.title.contains(secret) && !fix.title.contains("lcl.dev"));
                 // Only the frontend API host is rewritten (into the key).
-                for e in &fix.edits {
+                for e in fix.edits.iter() {
                     let old = &src[e.range.clone()];
                     assert!(!old.contains(secret), "{old}");
                 }

@@ -1,7 +1,11 @@
 //! Applying fixes: merging the edits of many findings into one coherent
 //! change, and repeating until nothing is left to fix, so that fixing a
 //! second time never changes anything.
-use std::{ops::Range, time::Instant};
+use std::{
+    collections::{BTreeMap, HashSet},
+    ops::Range,
+    time::Instant,
+};
 
 use super::{analyze_source, lang::Lang, limits, Edit, Finding, Settings};
 
@@ -30,29 +34,55 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 /// Picks a set of whole fixes whose edits do not conflict (identical edits
 /// shared by several fixes count once), in document order.
 pub fn merge(findings: &[Finding]) -> Vec<Edit> {
-    let mut chosen: Vec<Edit> = Vec::new();
+    // Chosen edits by start: they never overlap one another, so only the
+    // last one starting before an edit, and those starting inside it, can
+    // clash with it. Keeps a module-wide fix shared by thousands of
+    // findings linear.
+    let mut chosen: BTreeMap<(usize, usize), &str> = BTreeMap::new();
+    let mut taken: HashSet<*const Edit> = HashSet::new();
     let mut declared: Vec<&str> = Vec::new();
     let mut fixes: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
     fixes.sort_by_key(|f| f.range.start);
+    let has = |chosen: &BTreeMap<(usize, usize), &str>, e: &Edit| {
+        chosen.get(&(e.range.start, e.range.end)) == Some(&e.text.as_str())
+    };
     for f in fixes {
         let fix = f.fix.as_ref().unwrap();
-        let new: Vec<&Edit> = fix.edits.iter().filter(|e| !chosen.contains(e)).collect();
+        if taken.contains(&fix.edits.as_ptr()) {
+            continue;
+        }
+        let new: Vec<&Edit> = fix.edits.iter().filter(|e| !has(&chosen, e)).collect();
         if new.is_empty() {
             continue;
         }
-        let clash = new
-            .iter()
-            .any(|e| chosen.iter().any(|c| overlaps(&c.range, &e.range)))
+        let clash = new.iter().any(|e| {
+            let before = chosen
+                .range(..(e.range.start, 0))
+                .next_back()
+                .is_some_and(|(&(s, end), _)| overlaps(&(s..end), &e.range));
+            let inside = chosen
+                .range((e.range.start, 0)..(e.range.end.max(e.range.start + 1), 0))
+                .any(|(&(s, end), _)| overlaps(&(s..end), &e.range));
+            before || inside
+        })
             // Each fix checked that its names were free before any other
             // fix of this round ran; the next round sees them taken.
             || fix.introduces.iter().any(|n| declared.contains(&n.as_str()));
         if !clash {
-            chosen.extend(new.into_iter().cloned());
+            for e in new {
+                chosen.insert((e.range.start, e.range.end), e.text.as_str());
+            }
+            taken.insert(fix.edits.as_ptr());
             declared.extend(fix.introduces.iter().map(String::as_str));
         }
     }
-    chosen.sort_by_key(|e| (e.range.start, e.range.end));
     chosen
+        .into_iter()
+        .map(|((start, end), text)| Edit {
+            range: start..end,
+            text: text.to_string(),
+        })
+        .collect()
 }
 
 /// Applies non-overlapping edits sorted by position.

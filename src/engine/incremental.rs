@@ -1,6 +1,8 @@
 //! Re-analysis after edits: only the top-level statements the edits touched
 //! are queried again, and findings elsewhere are shifted. A change to what is
 //! bound to Clerk, or no usable history, means a full analysis instead.
+//! Findings come without fixes: the fixers read the whole file, so a fix is
+//! computed afresh when one is asked for (`Fixes::Skip`).
 use std::{
     collections::BTreeSet,
     hash::{Hash, Hasher},
@@ -10,7 +12,7 @@ use std::{
 
 use tree_sitter::{Node, Tree};
 
-use super::{facts::Facts, finish, lang::Lang, limits, run_rules, Finding, Settings};
+use super::{facts::Facts, finish, lang::Lang, limits, run_rules, Finding, Fixes, Settings};
 
 /// One edit in byte offsets: `start..old_end` of the old text became
 /// `start..new_end` of the new one.
@@ -76,7 +78,6 @@ fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Se
     items.hash(&mut h);
     mods.hash(&mut h);
     wiring.hash(&mut h);
-    super::fixers::signature(f, tree, src).hash(&mut h);
     // Values held across statements (what a variable holds, which names are
     // called, which reads treat a result as paginated) matter only where
     // the property rules run.
@@ -157,7 +158,7 @@ pub fn analyze(
     let children: Vec<Node> = root.children(&mut cur).collect();
     let sig = signature(&facts, tree, &children, src, settings);
     let full = |facts: &Facts| {
-        let raw = run_rules(tree, src, lang, settings, facts, None);
+        let raw = run_rules(tree, src, lang, settings, facts, None, Fixes::Skip);
         Output {
             findings: finish(raw.clone(), src, tree),
             state: Arc::new(State {
@@ -197,8 +198,15 @@ pub fn analyze(
     for r in &changed {
         statements_touching(&children, r, &mut affected);
     }
-    let changed_statements: Vec<Range<usize>> =
-        affected.iter().map(|&i| children[i].byte_range()).collect();
+    // A comment speaks of the statement after it (the note above a client
+    // folded from the removed setters), and an edit can make or unmake a
+    // comment: the statement after each changed one is asked again.
+    let next: Vec<usize> = affected
+        .iter()
+        .map(|&i| i + 1)
+        .filter(|&i| i < children.len())
+        .collect();
+    affected.extend(next);
     let mut kept = Vec::with_capacity(prev.raw.len());
     for f in &prev.raw {
         let Some(range) = shift(&f.range, edits) else {
@@ -206,28 +214,6 @@ pub fn analyze(
         };
         let mut f = f.clone();
         f.range = range;
-        if let Some(fix) = &mut f.fix {
-            let mut ok = true;
-            for e in &mut fix.edits {
-                match shift(&e.range, edits) {
-                    Some(r) => e.range = r,
-                    None => ok = false,
-                }
-            }
-            // An edit in another statement that changed may rest on what
-            // changed there (a `new` whose arguments went): ask again.
-            ok = ok
-                && !fix.edits.iter().any(|e| {
-                    changed_statements
-                        .iter()
-                        .any(|c| c.start <= e.range.start && e.range.end <= c.end)
-                });
-            if !ok {
-                // Its fix reaches into edited text: ask the rules again.
-                statements_touching(&children, &(f.range.start..f.range.start), &mut affected);
-                continue;
-            }
-        }
         kept.push(f);
     }
     // Runs of neighbouring statements are queried as one range: after an
@@ -248,7 +234,15 @@ pub fn analyze(
             .iter()
             .any(|r| r.start <= f.range.start && f.range.start < r.end.max(r.start + 1))
     });
-    let fresh = run_rules(tree, src, lang, settings, &facts, Some(&ranges));
+    let fresh = run_rules(
+        tree,
+        src,
+        lang,
+        settings,
+        &facts,
+        Some(&ranges),
+        Fixes::Skip,
+    );
     if fresh.iter().any(limits::is_limit) {
         // Half an analysis would show stale findings as current.
         kept = fresh;

@@ -30,6 +30,33 @@ pub const QUERY_MATCH_LIMIT: u32 = 256;
 /// Id of the pseudo-rule of "not checked" findings. No settings apply to it.
 pub const RULE_ID: &str = "not-analysed";
 
+/// Fixers look up the parents of nodes, which tree-sitter finds by walking
+/// down from the root: in a tree deeper than this, findings come without
+/// fixes rather than in time quadratic in the depth. Written code stays far
+/// below it; generated or hostile text does not.
+pub const MAX_FIX_DEPTH: usize = 400;
+
+/// Whether the tree nests deeper than `max` levels (stops as soon as it does).
+pub fn deeper_than(tree: &Tree, max: usize) -> bool {
+    let mut c = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        if c.goto_first_child() {
+            depth += 1;
+            if depth > max {
+                return true;
+            }
+            continue;
+        }
+        while !c.goto_next_sibling() {
+            if !c.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// Time budgets of one analysis, per thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {

@@ -25,7 +25,7 @@ pub use lang::Lang;
 pub use rules::{catalogue, Rule, Severity};
 pub use settings::{Level, Scope, Settings};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: Range<usize>,
     pub text: String,
@@ -34,7 +34,9 @@ pub struct Edit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub title: String,
-    pub edits: Vec<Edit>,
+    /// Shared: a rewrite of the whole module (the setters) is the fix of
+    /// each of its findings, and must not be copied once per finding.
+    pub edits: std::sync::Arc<[Edit]>,
     /// Names the fix declares (an import it adds, a renamed binding): two
     /// fixes that declare the same name are not applied in one round.
     pub introduces: Vec<String>,
@@ -101,10 +103,29 @@ pub fn may_have_findings(src: &str, settings: &Settings) -> bool {
         || memchr::memmem::find(src.as_bytes(), b"Clerk").is_some()
 }
 
-/// Runs every rule for `lang` over a parsed tree.
+/// Whether an analysis computes each finding's fix. Fixers read the whole
+/// file, so the editor skips them while the user types and asks for them
+/// when it is about to offer code actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixes {
+    Compute,
+    Skip,
+}
+
+/// Runs every rule for `lang` over a parsed tree, fixes included.
 pub fn analyze(tree: &Tree, src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    analyze_with(tree, src, lang, settings, Fixes::Compute)
+}
+
+pub fn analyze_with(
+    tree: &Tree,
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+    fixes: Fixes,
+) -> Vec<Finding> {
     let facts = Facts::compute(tree, src, lang);
-    let raw = run_rules(tree, src, lang, settings, &facts, None);
+    let raw = run_rules(tree, src, lang, settings, &facts, None, fixes);
     finish(raw, src, tree)
 }
 
@@ -117,14 +138,25 @@ pub(crate) fn run_rules(
     settings: &Settings,
     facts: &Facts,
     ranges: Option<&[Range<usize>]>,
+    fixes: Fixes,
 ) -> Vec<Finding> {
     limits::contain(|| {
         let mut out = Vec::new();
+        let memo = fixers::Memo::default();
+        let deep = fixes == Fixes::Compute && limits::deeper_than(tree, limits::MAX_FIX_DEPTH);
+        if deep {
+            tracing::info!(
+                "no fixes: the syntax tree nests deeper than {} levels",
+                limits::MAX_FIX_DEPTH
+            );
+        }
+        let memo = (fixes == Fixes::Compute && !deep).then_some(&memo);
         match ranges {
-            None => run_rules_in(tree, src, lang, settings, facts, None, &mut out),
+            None => out = run_rules_in(tree, src, lang, settings, facts, None, memo),
             Some(rs) => {
                 for r in rs {
-                    run_rules_in(tree, src, lang, settings, facts, Some(r.clone()), &mut out);
+                    let r = Some(r.clone());
+                    out.extend(run_rules_in(tree, src, lang, settings, facts, r, memo));
                 }
             }
         }
@@ -139,8 +171,9 @@ fn run_rules_in(
     settings: &Settings,
     facts: &Facts,
     range: Option<Range<usize>>,
-    out: &mut Vec<Finding>,
-) {
+    memo: Option<&fixers::Memo>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
     let compiled = query::compiled(lang);
     let q = &compiled.query;
     let names = q.capture_names();
@@ -225,19 +258,22 @@ fn run_rules_in(
             },
             None => severity,
         };
-        let cx = fixers::Ctx {
-            rule,
-            node: finding,
-            range: range.clone(),
-            captures: m.captures(),
-            capture_names: names,
-            src,
-            tree,
-            lang,
-            facts,
-            vars: &vars,
-        };
-        let fix = fixers::fix(&cx, prop("fix.fixer"), prop("fix.rename"), &expand);
+        let fix = memo.and_then(|memo| {
+            let cx = fixers::Ctx {
+                rule,
+                node: finding,
+                range: range.clone(),
+                captures: m.captures(),
+                capture_names: names,
+                src,
+                tree,
+                lang,
+                facts,
+                vars: &vars,
+                memo,
+            };
+            fixers::fix(&cx, prop("fix.fixer"), prop("fix.rename"), &expand)
+        });
         out.push(Finding {
             rule,
             range,
@@ -247,6 +283,7 @@ fn run_rules_in(
             official,
         });
     }
+    out
 }
 
 /// Orders findings, drops duplicates (two patterns of one rule on one
@@ -325,7 +362,8 @@ pub(crate) fn plain_finding(
             edits: vec![Edit {
                 range: range.clone(),
                 text: new.to_string(),
-            }],
+            }]
+            .into(),
             introduces: Vec::new(),
         })
     });

@@ -12,7 +12,7 @@ use crate::engine::{
     lang::Lang,
     limits,
     position::{linecol_to_offset, offset_to_linecol, Encoding, LineCol},
-    Finding, Settings,
+    Finding, Fixes, Settings,
 };
 
 pub struct Document {
@@ -34,6 +34,36 @@ pub struct Document {
     state: Option<Arc<State>>,
     /// Edits since that analysis; `None` after a whole-text replacement.
     pending: Option<Vec<EditSpan>>,
+    /// Findings with their fixes, computed when code actions were last
+    /// asked for, and the generation they belong to.
+    fixed: Option<(u64, Arc<Vec<Finding>>)>,
+}
+
+/// What computing fixes off the protocol loop needs.
+pub struct FixSnapshot {
+    pub lang: Lang,
+    pub generation: u64,
+    pub text: Arc<str>,
+    /// The tree of exactly `text`, when the document has one.
+    tree: Option<Tree>,
+    cached: Option<Arc<Vec<Finding>>>,
+}
+
+impl FixSnapshot {
+    /// Every finding of the text with its fix. Typing skips the fixers
+    /// (they read the whole file), so they run here, once per version.
+    pub fn findings(&self, settings: &Settings) -> Arc<Vec<Finding>> {
+        if let Some(c) = &self.cached {
+            return c.clone();
+        }
+        let findings = match &self.tree {
+            Some(t) if limits::oversized(&self.text, settings).is_none() => {
+                engine::analyze_with(t, &self.text, self.lang, settings, Fixes::Compute)
+            }
+            _ => engine::analyze_source(&self.text, self.lang, settings),
+        };
+        Arc::new(findings)
+    }
 }
 
 /// What analysis off the protocol loop needs: cheap to take (an `Arc` and a
@@ -137,6 +167,7 @@ impl Document {
             analyzed: u64::MAX,
             state: None,
             pending: None,
+            fixed: None,
         };
         doc.refresh(settings);
         doc
@@ -216,6 +247,27 @@ impl Document {
         }
     }
 
+    pub fn fix_snapshot(&self) -> FixSnapshot {
+        FixSnapshot {
+            lang: self.lang,
+            generation: self.generation,
+            text: self.text.clone(),
+            tree: self.tree.clone().filter(|_| self.is_fresh()),
+            cached: self
+                .fixed
+                .as_ref()
+                .filter(|(g, _)| *g == self.generation)
+                .map(|(_, f)| f.clone()),
+        }
+    }
+
+    /// Keeps fixes computed for the current text; stale ones are dropped.
+    pub fn keep_fixes(&mut self, generation: u64, findings: Arc<Vec<Finding>>) {
+        if generation == self.generation {
+            self.fixed = Some((generation, findings));
+        }
+    }
+
     /// Stores an analysis if it is of the current text; a stale one is dropped.
     pub fn accept(&mut self, a: Analyzed) -> bool {
         if a.generation != self.generation {
@@ -246,6 +298,7 @@ impl Document {
     pub fn reanalyze(&mut self, settings: &Settings) {
         self.analyzed = u64::MAX;
         self.state = None;
+        self.fixed = None;
         self.refresh(settings);
     }
 }

@@ -717,26 +717,59 @@ impl LanguageServer for Backend {
         let inner = &self.inner;
         let uri = params.text_document.uri;
         let settings = inner.settings();
-        let Some(mut doc) = inner.docs.get_mut(&uri) else {
-            return Ok(None);
-        };
-        doc.refresh(&settings);
-        let enc = inner.enc();
         let only = params.context.only.as_deref();
         let wants = |k: &CodeActionKind| {
             only.is_none_or(|o| o.iter().any(|w| k.as_str().starts_with(w.as_str())))
         };
+        let ours: Vec<&Diagnostic> = params
+            .context
+            .diagnostics
+            .iter()
+            .filter(|d| d.source.as_deref() == Some(SOURCE))
+            .collect();
+        let quick = wants(&CodeActionKind::QUICKFIX) && !ours.is_empty();
+        let all = wants(&CodeActionKind::new(FIX_ALL_KIND)) && only.is_some();
+        if !quick && !all {
+            return Ok(None);
+        }
+        let Some(snap) = inner.docs.get(&uri).map(|d| d.fix_snapshot()) else {
+            return Ok(None);
+        };
+        let generation = snap.generation;
+        // The fixers read the whole file: off the protocol loop.
+        let work = tokio::task::spawn_blocking(move || {
+            let findings = if quick {
+                Some(snap.findings(&settings))
+            } else {
+                None
+            };
+            let fixed = if all {
+                fixes::fix_all(&snap.text, snap.lang, &settings)
+            } else {
+                None
+            };
+            (findings, fixed)
+        })
+        .await;
+        let Ok((findings, fixed)) = work else {
+            return Ok(None);
+        };
+        let Some(mut doc) = inner.docs.get_mut(&uri) else {
+            return Ok(None);
+        };
+        // Edited meanwhile: these edits would land on other text.
+        if doc.generation != generation {
+            return Ok(None);
+        }
+        let enc = inner.enc();
         let mut actions: Vec<CodeActionOrCommand> = Vec::new();
-        if wants(&CodeActionKind::QUICKFIX) {
-            for d in &params.context.diagnostics {
-                if d.source.as_deref() != Some(SOURCE) {
-                    continue;
-                }
+        if let Some(findings) = findings {
+            doc.keep_fixes(generation, findings.clone());
+            for d in ours {
                 let Some(NumberOrString::String(code)) = &d.code else {
                     continue;
                 };
-                let Some(f) = doc
-                    .findings
+                let Some(f) = findings
                     .iter()
                     .find(|f| f.rule.id == code && doc.range(&f.range, enc) == d.range)
                 else {
@@ -758,17 +791,15 @@ impl LanguageServer for Backend {
                 }));
             }
         }
-        if wants(&CodeActionKind::new(FIX_ALL_KIND)) && only.is_some() {
-            if let Some(fixed) = fixes::fix_all(&doc.text, doc.lang, &settings) {
-                let edits = diff_edits(&doc, &fixed, enc);
-                if !edits.is_empty() {
-                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: "Apply all Clerk Core 2 fixes".to_string(),
-                        kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
-                        edit: Some(inner.fix_edit(&uri, &doc, edits)),
-                        ..Default::default()
-                    }));
-                }
+        if let Some(fixed) = fixed {
+            let edits = diff_edits(&doc, &fixed, enc);
+            if !edits.is_empty() {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: "Apply all Clerk Core 2 fixes".to_string(),
+                    kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+                    edit: Some(inner.fix_edit(&uri, &doc, edits)),
+                    ..Default::default()
+                }));
             }
         }
         Ok((!actions.is_empty()).then_some(actions))

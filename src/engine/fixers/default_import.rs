@@ -64,7 +64,8 @@ pub(super) fn fix_path(cx: &Ctx) -> Option<Fix> {
         edits: vec![Edit {
             range: cx.range.clone(),
             text: imports::ROOT.to_string(),
-        }],
+        }]
+        .into(),
         introduces: Vec::new(),
     })
 }
@@ -119,6 +120,18 @@ fn module_range(cx: &Ctx, stmt: Node) -> Option<std::ops::Range<usize>> {
 }
 
 fn rewrite<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
+    let key = match site {
+        Site::Default(n) | Site::Entry(n) | Site::RequireDefault(n) => n.byte_range(),
+    };
+    if let Some(done) = cx.memo.rewrites.borrow().get(&key) {
+        return done.clone();
+    }
+    let fix = rewrite_site(cx, site);
+    cx.memo.rewrites.borrow_mut().insert(key, fix.clone());
+    fix
+}
+
+fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     let src = cx.src;
     let (local_node, stmt) = match &site {
         Site::Default(id) => (*id, imports::statement_of(*id)),
@@ -359,7 +372,7 @@ fn rewrite<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     let introduces = entry.map(|_| new_local).into_iter().collect();
     Some(Fix {
         title,
-        edits,
+        edits: edits.into(),
         introduces,
     })
 }
@@ -396,7 +409,7 @@ fn member(cx: &Ctx, m: Node) -> Option<Fix> {
     }
     Some(Fix {
         title: format!("Use `{}.{target}`", text(obj, cx.src)),
-        edits,
+        edits: edits.into(),
         introduces: Vec::new(),
     })
 }

@@ -116,7 +116,7 @@ fn resource(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     Some(Fix {
         title: format!("Use `{client}.{export}`"),
-        edits,
+        edits: edits.into(),
         introduces: add,
     })
 }
@@ -146,7 +146,8 @@ fn jwt(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
             edits: vec![Edit {
                 range: spec,
                 text: JWT_MODULE.to_string(),
-            }],
+            }]
+            .into(),
             introduces: Vec::new(),
         });
     }
@@ -177,7 +178,7 @@ fn jwt(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     Some(Fix {
         title,
-        edits,
+        edits: edits.into(),
         introduces: Vec::new(),
     })
 }
@@ -200,7 +201,8 @@ fn member(cx: &Ctx, export: &str) -> Option<Fix> {
         edits: vec![Edit {
             range: prop.byte_range(),
             text: format!("clerkClient.{export}"),
-        }],
+        }]
+        .into(),
         introduces: Vec::new(),
     })
 }

@@ -65,7 +65,7 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     };
     Some(Fix {
         title: "Take the list from `data`".to_string(),
-        edits: vec![edit],
+        edits: vec![edit].into(),
         introduces: Vec::new(),
     })
 }

@@ -4,9 +4,10 @@
 //! A fixer returns `None` when no rewrite is safe here; the finding's
 //! message then tells the user what to do.
 //!
-//! Fixes are computed during analysis, so the incremental path can shift
-//! them. Fixers that read beyond their own statement (other references of
-//! an imported name, which names are free) are covered by `signature`.
+//! Fixers read beyond their own statement (other references of an imported
+//! name, which names are free, every setter of the module), so fixes are only
+//! computed by a whole-file analysis (`Fixes::Compute`), never shifted along
+//! by the incremental path.
 mod default_import;
 mod exports;
 mod imports;
@@ -20,11 +21,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, QueryCapture, Tree};
 
-use super::{
-    facts::{Export, Facts},
-    lang::Lang,
-    Edit, Fix, Rule,
-};
+use super::{facts::Facts, lang::Lang, Edit, Fix, Rule};
 
 /// Every fixer a rule may name; the rule tests check the names against it.
 pub const FIXERS: &[&str] = &[
@@ -38,6 +35,15 @@ pub const FIXERS: &[&str] = &[
     "publishable-key",
     "removed-export",
 ];
+
+/// What fixers work out once per analysis rather than once per finding:
+/// the setters' plan for the module, and each default-import rewrite (every
+/// use of the import is a finding with the same fix).
+#[derive(Default)]
+pub struct Memo {
+    setters: std::cell::OnceCell<Option<setters::Plan>>,
+    rewrites: std::cell::RefCell<std::collections::HashMap<Range<usize>, Option<Fix>>>,
+}
 
 /// What a fixer sees of one match.
 pub struct Ctx<'a, 't> {
@@ -54,6 +60,7 @@ pub struct Ctx<'a, 't> {
     pub facts: &'a Facts,
     /// Variables the predicates bound (`fn`, `export`, `module`).
     pub vars: &'a [(&'static str, String)],
+    pub memo: &'a Memo,
 }
 
 impl<'t> Ctx<'_, 't> {
@@ -134,7 +141,8 @@ fn rename_fix(cx: &Ctx, new: &str, expand: &dyn Fn(&str) -> String) -> Option<Fi
         edits: vec![Edit {
             range: cx.range.clone(),
             text,
-        }],
+        }]
+        .into(),
         introduces: Vec::new(),
     })
 }
@@ -390,107 +398,6 @@ pub(crate) fn is_esm(tree: &Tree) -> bool {
     found
 }
 
-/// Names the fixers introduce or look up besides the file's own Clerk
-/// bindings: whether they are free decides what some fixes write.
-const INTRODUCED: &[&str] = &[
-    "clerk",
-    "configuredClerkClient",
-    "clerkClient",
-    "createClerkClient",
-];
-
-/// A position-free hash of what fixers read across statements: for every
-/// local name bound to Clerk and every name a fixer may introduce, how each
-/// occurrence sits (the characters around it). Incremental analysis reuses
-/// fixes only while this is unchanged.
-pub fn signature(facts: &Facts, tree: &Tree, src: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut names: Vec<&str> = facts.bindings.keys().map(String::as_str).collect();
-    names.extend_from_slice(INTRODUCED);
-    // Namespace calls (`sdk.setClerkApiKey(..)`) bind no local name.
-    names.extend_from_slice(&setters::SETTERS);
-    names.sort_unstable();
-    names.dedup();
-    let bytes = src.as_bytes();
-    let around = |at: usize, len: usize| {
-        let before = bytes[..at]
-            .iter()
-            .rev()
-            .find(|b| !b.is_ascii_whitespace())
-            .copied();
-        let after = bytes[at + len..]
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .copied();
-        (before, after)
-    };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    // Inserted lines follow the file's line ending, and a fold exports the
-    // ES module way only in an ES module.
-    super::fixes::line_ending(src).hash(&mut h);
-    is_esm(tree).hash(&mut h);
-    // The note above a client folded from the setters decides a finding
-    // on the statement after it.
-    let root = tree.root_node();
-    for at in memchr::memmem::find_iter(bytes, b"The settings of the removed") {
-        if let Some(c) = root
-            .descendant_for_byte_range(at, at + 1)
-            .filter(|c| c.kind() == "comment" && setters::is_note(text(*c, src)))
-        {
-            text(c, src).hash(&mut h);
-            c.next_sibling()
-                .map(|n| (n.start_position().row - c.end_position().row, text(n, src)))
-                .hash(&mut h);
-        }
-    }
-    for n in names {
-        n.hash(&mut h);
-        // The uses of a default import decide how it is rewritten, and a
-        // setter call's argument decides the whole module's plan, whichever
-        // statement they are in: for those, what each use is part of.
-        let export = facts.bindings.get(n).map(|b| &b.export);
-        let structural = n.starts_with("setClerk")
-            || export.is_some_and(|e| {
-                *e == Export::Default
-                    || *e == Export::Named("Clerk".to_string())
-                    || setters::is_setter(e)
-            });
-        let introduced = INTRODUCED.contains(&n);
-        for at in word_hits(src, n) {
-            around(at, n.len()).hash(&mut h);
-            if introduced {
-                (
-                    at.checked_sub(3).map(|i| &bytes[i..at]),
-                    bytes.get(at + n.len()),
-                )
-                    .hash(&mut h);
-            }
-            if !structural {
-                continue;
-            }
-            let node = root.descendant_for_byte_range(at, at + n.len());
-            let parent = node.and_then(|n| n.parent());
-            // Where it sits, up to the file: top level or nested decides
-            // whether a setter call can fold into a module-level client.
-            let mut up = parent;
-            while let Some(a) = up {
-                a.kind_id().hash(&mut h);
-                up = a.parent();
-            }
-            let call = parent
-                .filter(|p| matches!(p.kind(), "call_expression" | "new_expression"))
-                .or_else(|| {
-                    parent
-                        .and_then(|p| p.parent())
-                        .filter(|p| p.kind() == "call_expression")
-                });
-            call.map(|c| (text(c, src), c.parent().map(|p| p.kind_id())))
-                .hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
 pub use setters::is_setter_client;
 
 /// Drops the fix of every finding whose edits reach into a suppressed
@@ -503,14 +410,35 @@ pub(crate) fn forget_fixes_over(
     if suppressed.is_empty() {
         return;
     }
+    // Per rule: suppressed ranges by start, with the furthest end so far,
+    // so that "does any of them reach this edit" is one binary search.
+    let mut by_rule: std::collections::HashMap<&str, Vec<(usize, usize)>> = Default::default();
+    for (rule, r) in suppressed {
+        by_rule.entry(rule).or_default().push((r.start, r.end));
+    }
+    for rs in by_rule.values_mut() {
+        rs.sort_unstable();
+        let mut reach = 0;
+        for r in rs.iter_mut() {
+            reach = reach.max(r.1);
+            r.1 = reach;
+        }
+    }
+    // Suppressed findings do not overlap much; a shared fix is judged once.
+    let mut judged: std::collections::HashMap<(&str, *const Edit), bool> = Default::default();
     for f in findings.iter_mut() {
-        let hits = f.fix.as_ref().is_some_and(|fix| {
-            fix.edits.iter().any(|e| {
-                suppressed.iter().any(|(rule, r)| {
-                    *rule == f.rule.id && e.range.start <= r.end && r.start <= e.range.end
+        let Some(fix) = &f.fix else { continue };
+        let Some(rs) = by_rule.get(f.rule.id) else {
+            continue;
+        };
+        let hits = *judged
+            .entry((f.rule.id, fix.edits.as_ptr()))
+            .or_insert_with(|| {
+                fix.edits.iter().any(|e| {
+                    let upto = rs.partition_point(|r| r.0 <= e.range.end);
+                    upto > 0 && rs[upto - 1].1 >= e.range.start
                 })
-            })
-        });
+            });
         if hits {
             f.fix = None;
         }

@@ -64,7 +64,7 @@ pub(super) fn drop_middleware_option(cx: &Ctx) -> Option<Fix> {
     }
     Some(Fix {
         title: format!("Remove `{option}`: v5 reads `{reads}` itself"),
-        edits: remove_entry(cx, entry)?,
+        edits: remove_entry(cx, entry)?.into(),
         introduces: Vec::new(),
     })
 }
@@ -87,7 +87,8 @@ pub(super) fn frontend_api_host(cx: &Ctx) -> Option<Fix> {
                 range: inner,
                 text: key,
             },
-        ],
+        ]
+        .into(),
         introduces: Vec::new(),
     })
 }
@@ -109,7 +110,7 @@ pub(super) fn add_publishable_key(cx: &Ctx) -> Option<Fix> {
     };
     Some(Fix {
         title: format!("Pass `{PUBLISHABLE_KEY_OPTION}`"),
-        edits,
+        edits: edits.into(),
         introduces: Vec::new(),
     })
 }

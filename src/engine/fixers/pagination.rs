@@ -149,7 +149,7 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     };
     Some(Fix {
         title,
-        edits,
+        edits: edits.into(),
         introduces: Vec::new(),
     })
 }

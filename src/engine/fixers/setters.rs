@@ -58,10 +58,6 @@ fn is_default(export: &str, value: Node, src: &str) -> bool {
     }
 }
 
-pub(super) fn is_setter(e: &Export) -> bool {
-    setter_name(e).is_some()
-}
-
 fn setter_name(e: &Export) -> Option<&'static str> {
     match e {
         Export::Named(n) => SETTERS.iter().copied().find(|s| s == n),
@@ -148,9 +144,9 @@ fn calls<'t>(cx: &Ctx<'_, 't>) -> (Vec<Call<'t>>, Vec<String>) {
     (out, used_otherwise)
 }
 
-struct Plan {
+pub(super) struct Plan {
     title: String,
-    edits: Vec<Edit>,
+    edits: std::sync::Arc<[Edit]>,
     /// Callee ranges of the calls the plan deletes or folds.
     calls: Vec<(usize, usize)>,
     /// Import sites (the finding nodes) of the setters it un-imports.
@@ -327,13 +323,16 @@ fn plan(cx: &Ctx) -> Option<Plan> {
     if edits.windows(2).any(|w| w[0].range.end > w[1].range.start) {
         return None;
     }
+    let mut calls: Vec<(usize, usize)> = removed
+        .iter()
+        .map(|c| (c.callee.start_byte(), c.callee.end_byte()))
+        .collect();
+    calls.sort_unstable();
+    sites.sort_unstable();
     Some(Plan {
         title,
-        edits,
-        calls: removed
-            .iter()
-            .map(|c| (c.callee.start_byte(), c.callee.end_byte()))
-            .collect(),
+        edits: edits.into(),
+        calls,
         sites,
         introduces,
     })
@@ -384,11 +383,13 @@ fn create_client_access<'t>(
 
 pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     let at = (cx.node.start_byte(), cx.node.end_byte());
-    let p = plan(cx)?;
-    (p.calls.contains(&at) || p.sites.contains(&at)).then_some(Fix {
-        title: p.title,
-        edits: p.edits,
-        introduces: p.introduces,
+    // One plan for the module, shared by every finding it covers.
+    let p = cx.memo.setters.get_or_init(|| plan(cx)).as_ref()?;
+    let covered = p.calls.binary_search(&at).is_ok() || p.sites.binary_search(&at).is_ok();
+    covered.then(|| Fix {
+        title: p.title.clone(),
+        edits: p.edits.clone(),
+        introduces: p.introduces.clone(),
     })
 }
 
