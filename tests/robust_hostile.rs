@@ -258,11 +258,8 @@ fn options_ten_thousand_levels_deep_are_bounded() {
             engine::analyze_source(&src, Lang::TypeScript, &Settings::default())
         })
     });
-    let ids = ids(&found);
-    assert!(
-        ids == ["client-setter-removed", "api-key-option"] || ids == [limits::RULE_ID],
-        "{ids:?}"
-    );
+    // Linear in the depth: well inside the budget, every finding reported.
+    assert_eq!(ids(&found), ["client-setter-removed", "api-key-option"]);
 }
 
 #[test]

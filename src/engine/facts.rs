@@ -386,8 +386,10 @@ impl Facts {
 
     /// The Clerk function an options object is handed to: `f({..})` directly,
     /// or through a `const opts = {..}` of the same file passed as `f(opts)`.
-    /// Returns the export name (`default` for a default import).
-    pub fn options_of(&self, obj: Node, src: &str) -> Option<String> {
+    /// Returns the export name (`default` for a default import). `root` is
+    /// the tree's root: finding it from `obj` would cost a walk from the
+    /// root per level of nesting.
+    pub fn options_of(&self, obj: Node, root: Node, src: &str) -> Option<String> {
         if !self.uses_clerk() {
             return None;
         }
@@ -402,13 +404,6 @@ impl Facts {
             .child_by_field_name("name")
             .filter(|n| n.kind() == "identifier")?;
         let ident = text(name, src);
-        let root = {
-            let mut n = obj;
-            while let Some(p) = n.parent() {
-                n = p;
-            }
-            n
-        };
         let bytes = src.as_bytes();
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
         for at in memchr::memmem::find_iter(bytes, ident.as_bytes()) {

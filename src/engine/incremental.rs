@@ -72,7 +72,7 @@ fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Se
     mods.sort_unstable();
     let wiring: Vec<(&str, Option<String>)> = top_level_object_consts(children, src)
         .into_iter()
-        .map(|(name, obj)| (name, f.options_of(obj, src)))
+        .map(|(name, obj)| (name, f.options_of(obj, tree.root_node(), src)))
         .collect();
     let mut h = std::collections::hash_map::DefaultHasher::new();
     items.hash(&mut h);

@@ -456,7 +456,7 @@ impl Pred<'_, '_> {
             }
             "setter-client?" => cap.is_some_and(|n| fixers::is_setter_client(n, facts, src)),
             "clerk-options-of?" => {
-                let Some(f) = cap.and_then(|n| facts.options_of(n, src)) else {
+                let Some(f) = cap.and_then(|n| facts.options_of(n, tree.root_node(), src)) else {
                     return false;
                 };
                 if !(args.is_empty() || args.contains(&f.as_str())) {
