@@ -205,3 +205,27 @@ fn fix_all_on_every_fixture() {
         insta::assert_snapshot!(check(path));
     });
 }
+
+/// Found by the fuzzer: in a mangled import the removed-export fixer would
+/// delete the statement and insert after it at once. Such a fix is dropped,
+/// and fix-all leaves the text as it is rather than slicing it apart.
+#[test]
+fn a_fix_with_overlapping_edits_is_never_offered() {
+    let src = "import { 泭decodeJwt, verifyJwt aos verify } fr中rt type { VerifyJwtOptions } from '@clerk/clerk-sdk-node';\n\
+export const check = (token: string, o\"rif𰨦yJwtOptions) => verify(decodeJwt񩼑􇤀(token).raw.󣨪text, options);\n";
+    for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
+        let found = analyze_source(src, lang, &Settings::default());
+        assert!(found.iter().any(|f| f.rule.id == "removed-export"));
+        for f in &found {
+            if let Some(fix) = &f.fix {
+                assert!(
+                    clerk_core2_lsp::engine::fixes::disjoint(&fix.edits),
+                    "{fix:?}"
+                );
+            }
+        }
+        if let Some(fixed) = fix_all(src, lang, &Settings::default()) {
+            assert!(fixed.contains("VerifyJwtOptions"));
+        }
+    }
+}

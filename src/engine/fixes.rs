@@ -31,6 +31,15 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
         || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
+/// Whether a fix's own edits leave each other alone; one that does not is a
+/// fixer's mistake on some odd input, and applying it would corrupt text.
+pub fn disjoint(edits: &[Edit]) -> bool {
+    let mut rs: Vec<&Range<usize>> = edits.iter().map(|e| &e.range).collect();
+    rs.sort_by_key(|r| (r.start, r.end));
+    rs.windows(2)
+        .all(|w| !overlaps(w[0], w[1]) && w[0].end <= w[1].start)
+}
+
 /// Picks a set of whole fixes whose edits do not conflict (identical edits
 /// shared by several fixes count once), in document order.
 pub fn merge(findings: &[Finding]) -> Vec<Edit> {
@@ -48,7 +57,7 @@ pub fn merge(findings: &[Finding]) -> Vec<Edit> {
     };
     for f in fixes {
         let fix = f.fix.as_ref().unwrap();
-        if taken.contains(&fix.edits.as_ptr()) {
+        if taken.contains(&fix.edits.as_ptr()) || !disjoint(&fix.edits) {
             continue;
         }
         let new: Vec<&Edit> = fix.edits.iter().filter(|e| !has(&chosen, e)).collect();

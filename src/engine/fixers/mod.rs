@@ -98,7 +98,9 @@ pub(crate) fn fix(
     if let Some(name) = fixer.or(spec.and_then(|s| s.fixer.as_deref())) {
         // A pattern's own rename wins over the rule's fixer.
         if rename.is_none() {
-            return run(name, cx);
+            // Edits that overlap (a fixer meeting text it did not foresee)
+            // are no fix at all.
+            return run(name, cx).filter(|f| super::fixes::disjoint(&f.edits));
         }
     }
     let new = rename.or(spec.and_then(|s| s.rename.as_deref()))?;
