@@ -344,6 +344,16 @@ fn fuzz_smoke() {
     fuzz(env_u64("FUZZ_CASES", 100), env_u64("FUZZ_SEED", 1));
 }
 
+/// Inputs long runs found failing once, replayed on every run: a mangled
+/// import whose fix overlapped itself, and fix-all needing a second call on
+/// a broken file with many renames.
+#[test]
+fn fuzz_regressions() {
+    for seed in [4_294_968_574, 4_294_969_187, 4_294_978_338] {
+        fuzz(1, seed);
+    }
+}
+
 #[test]
 #[ignore = "long: run by hand with FUZZ_CASES"]
 fn fuzz_long() {

@@ -131,7 +131,7 @@ fn error_count(src: &str, lang: Lang) -> usize {
 
 /// Applies every fix, round after round, until no fixable finding is left
 /// or a round changes nothing. A round whose result parses worse than its
-/// input is retried fix by fix, keeping only those that parse cleanly.
+/// input is redone fix by fix, keeping those that do not make it worse.
 /// Returns the fixed text, or `None` when nothing changed.
 pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
     // Past the budget, what the finished rounds fixed is kept.
@@ -148,19 +148,27 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
             break;
         }
         let mut next = apply(&text, &edits);
-        if lang.is_grammar() && error_count(&next, lang) > error_count(&text, lang) {
-            next = text.clone();
+        let base = if lang.is_grammar() {
+            error_count(&text, lang)
+        } else {
+            0
+        };
+        if lang.is_grammar() && error_count(&next, lang) > base {
+            // Keep each fix that, with those kept before it, parses no
+            // worse: one round still applies every harmless fix, so the
+            // result settles.
+            let mut kept: Vec<Finding> = Vec::new();
             for f in findings.iter().filter(|f| f.fix.is_some()) {
                 if Instant::now() >= deadline {
                     break;
                 }
-                // Offsets of `f` refer to `text`; apply it alone there.
-                let alone = apply(&text, &merge(std::slice::from_ref(f)));
-                if error_count(&alone, lang) <= error_count(&text, lang) {
-                    next = alone;
-                    break;
+                kept.push(f.clone());
+                let candidate = apply(&text, &merge(&kept));
+                if error_count(&candidate, lang) > base {
+                    kept.pop();
                 }
             }
+            next = apply(&text, &merge(&kept));
         }
         if next == text {
             break;
