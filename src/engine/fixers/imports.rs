@@ -66,7 +66,7 @@ pub fn edit_list(
         return Some(ListEdit::Empty);
     }
     if one_per_line(list, src, &es) {
-        return Some(ListEdit::Edits(edit_lines(list, src, &es, &kept, add, nl)));
+        return edit_lines(list, src, &es, &kept, add, nl).map(ListEdit::Edits);
     }
     if text(list, src).contains('\n') {
         return Some(ListEdit::Edits(vec![rebuild_lines(
@@ -102,7 +102,7 @@ fn edit_lines(
     kept: &[Node],
     add: &[String],
     nl: &str,
-) -> Vec<Edit> {
+) -> Option<Vec<Edit>> {
     let mut edits = Vec::new();
     let trailing = trailing_comma(list, src);
     for e in es.iter().filter(|e| !kept.contains(e)) {
@@ -117,8 +117,9 @@ fn edit_lines(
         });
     }
     if kept.is_empty() {
-        // Only new entries: they take the first removed entry's lines.
-        let indent = indent_at(src, es[0].start_byte()).to_string();
+        // Only new entries: they take the first removed entry's lines (a
+        // list without entries, from broken text, has none to take).
+        let indent = indent_at(src, es.first()?.start_byte()).to_string();
         let mut body = String::new();
         for (i, a) in add.iter().enumerate() {
             body.push_str(&indent);
@@ -129,7 +130,7 @@ fn edit_lines(
             body.push_str(nl);
         }
         edits[0].text = body;
-        return edits;
+        return Some(edits);
     }
     let last = kept[kept.len() - 1];
     let last_was_removed = es.last().is_some_and(|l| !kept.contains(l));
@@ -172,7 +173,7 @@ fn edit_lines(
         }
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
-    edits
+    Some(edits)
 }
 
 /// A multi-line list in an irregular layout: one entry per line.
