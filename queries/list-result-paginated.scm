@@ -4,60 +4,49 @@
 ; where they are still used as arrays. Code that reads `.data` / `.totalCount`
 ; or destructures `{ data }` is already migrated.
 
+; The method name anchors each pattern and `#list-result?` checks the
+; expression around it and reports its part (see `engine::shapes`): deep
+; patterns under calls are what makes the query slow to compile.
+
 ; const users = await clerkClient.users.getUserList()
-((variable_declarator
-   name: (identifier) @finding
-   value: (await_expression (call_expression function: (member_expression property: (property_identifier) @_method))))
+((property_identifier) @_method
   (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
   (#clerk-file?)
-  (#not-reads-paginated? @finding))
+  (#list-result? @_method "declared" "unread"))
 
 ; const [first] = await clerkClient.users.getUserList()
-((variable_declarator
-   name: (array_pattern) @finding
-   value: (await_expression (call_expression function: (member_expression property: (property_identifier) @_method))))
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?))
-
-; (await clerkClient.users.getUserList()).map(..), (await ..)[0], (await ..).length
-((member_expression
-   object: (parenthesized_expression (await_expression (call_expression function: (member_expression property: (property_identifier) @_method)))) @finding
-   property: (property_identifier) @_prop)
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#not-any-of? @_prop "data" "totalCount")
-  (#clerk-file?))
-
-((subscript_expression
-   object: (parenthesized_expression (await_expression (call_expression function: (member_expression property: (property_identifier) @_method)))) @finding)
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?))
-
-; for (const user of await clerkClient.users.getUserList())
-((for_in_statement
-   right: (await_expression (call_expression function: (member_expression property: (property_identifier) @_method))) @finding)
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?))
-
-; clerkClient.users.getUserList().then((users) => ..)
-((call_expression
-   function: (member_expression
-     object: (call_expression function: (member_expression property: (property_identifier) @_method))
-     property: (property_identifier) @_then)
-   arguments: (arguments . [
-     (arrow_function parameter: (identifier) @finding)
-     (arrow_function parameters: (formal_parameters . [(_) @finding (_ . (identifier) @finding)]))
-     (function_expression parameters: (formal_parameters . [(_) @finding (_ . (identifier) @finding)]))
-   ]))
-  ; A JavaScript parameter is the identifier itself; a TypeScript one wraps it.
-  (#match? @finding "^[A-Za-z_$][A-Za-z0-9_$]*$")
-  (#eq? @_then "then")
+((property_identifier) @_method
   (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
   (#clerk-file?)
-  (#not-reads-paginated? @finding))
+  (#list-result? @_method "destructured"))
+
+; (await clerkClient.users.getUserList()).map(..), (await ..).length, not .data / .totalCount
+((property_identifier) @_method
+  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
+  (#clerk-file?)
+  (#list-result? @_method "member"))
+
+; (await clerkClient.users.getUserList())[0]
+((property_identifier) @_method
+  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
+  (#clerk-file?)
+  (#list-result? @_method "subscript"))
+
+; for (const user of await clerkClient.users.getUserList())
+((property_identifier) @_method
+  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
+  (#clerk-file?)
+  (#list-result? @_method "for-of"))
+
+; clerkClient.users.getUserList().then((users) => ..)
+((property_identifier) @_method
+  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
+  (#clerk-file?)
+  (#list-result? @_method "then" "unread"))
 
 ; Removed in v5 rather than changed.
-((call_expression
-   function: (member_expression property: (property_identifier) @finding))
+((property_identifier) @finding
   (#eq? @finding "getPendingOrganizationInvitationList")
+  (#called-method? @finding)
   (#clerk-file?)
   (#set! message "`getPendingOrganizationInvitationList` was removed in v5: call `getOrganizationInvitationList({ organizationId, status: ['pending'] })`, which returns `{ data, totalCount }`"))

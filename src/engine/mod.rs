@@ -12,6 +12,7 @@ pub mod position;
 pub mod query;
 pub mod rules;
 pub mod settings;
+pub mod shapes;
 pub mod suppress;
 pub mod values;
 pub mod workspace;
@@ -163,6 +164,7 @@ fn run_rules_in(
         };
         let node_of = |i: u32| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
         let mut vars: Vec<(&str, String)> = Vec::new();
+        let mut found = None;
         let ok = q.general_predicates(m.pattern_index).iter().all(|p| {
             let cap = match p.args.first() {
                 Some(QueryPredicateArg::Capture(i)) => node_of(*i),
@@ -177,12 +179,12 @@ fn run_rules_in(
                 cap,
                 args: strs.collect(),
             };
-            pred.eval(facts, tree, src, settings, &mut vars)
+            pred.eval(facts, tree, src, settings, &mut vars, &mut found)
         });
         if !ok {
             continue;
         }
-        let Some(finding) = node_of(compiled.finding_capture) else {
+        let Some(finding) = found.or_else(|| node_of(compiled.finding_capture)) else {
             continue;
         };
         let props = q.property_settings(m.pattern_index);
@@ -292,6 +294,20 @@ pub fn official_for(rule: &'static Rule, expand: &dyn Fn(&str) -> String) -> Vec
     rule.official.iter().map(String::as_str).collect()
 }
 
+/// Reports `node` instead of a `@finding` capture, which the pattern does
+/// not have: `{finding}` in messages is its text.
+fn derive<'t>(
+    node: Option<Node<'t>>,
+    src: &str,
+    vars: &mut Vec<(&'static str, String)>,
+    found: &mut Option<Node<'t>>,
+) -> bool {
+    let Some(n) = node else { return false };
+    vars.push(("finding", src[n.byte_range()].to_string()));
+    *found = Some(n);
+    true
+}
+
 /// A finding of a rule without a query (`.env`, `package.json`), with the
 /// user's level applied: `None` when the rule is off. `vars` expand in the
 /// message and in the fix title; the fix is the rule's declared `rename`.
@@ -346,9 +362,10 @@ struct Pred<'a, 't> {
     args: Vec<&'a str>,
 }
 
-impl Pred<'_, '_> {
+impl<'t> Pred<'_, 't> {
     /// Evaluates one custom predicate; some also bind message variables
-    /// (`{fn}`: the Clerk function an options object is passed to).
+    /// (`{fn}`: the Clerk function an options object is passed to), and
+    /// those of `query::FINDING_PREDICATES` choose the node to report.
     fn eval(
         &self,
         facts: &Facts,
@@ -356,6 +373,7 @@ impl Pred<'_, '_> {
         src: &str,
         settings: &Settings,
         vars: &mut Vec<(&'static str, String)>,
+        found: &mut Option<Node<'t>>,
     ) -> bool {
         let Pred { op, cap, args } = self;
         match *op {
@@ -415,6 +433,30 @@ impl Pred<'_, '_> {
                     _ => None,
                 };
                 obj.is_some_and(|o| !values::has_key(o, src, args))
+            }
+            "list-result?" => {
+                let hit = cap.zip(args.first()).and_then(|(n, how)| {
+                    shapes::list_result(n, how, src)
+                        .filter(|f| !args.contains(&"unread") || !values::reads_paginated(*f, src))
+                });
+                derive(hit, src, vars, found)
+            }
+            "password-update?" => derive(
+                cap.and_then(|n| shapes::password_update(n, src)),
+                src,
+                vars,
+                found,
+            ),
+            "called-method?" => cap.and_then(|n| shapes::method_call(n)).is_some(),
+            "first-argument-key-of?" => {
+                let method = cap
+                    .and_then(|n| shapes::first_argument_key(n))
+                    .map(|m| &src[m.byte_range()])
+                    .filter(|m| args.contains(m));
+                if let Some(m) = method {
+                    vars.push(("_method", m.to_string()));
+                }
+                method.is_some()
             }
             "setter-client?" => cap.is_some_and(|n| fixers::is_setter_client(n, facts, src)),
             "clerk-options-of?" => {

@@ -2,7 +2,7 @@
 //! file, compiled on first use and cached for the life of the process.
 use std::sync::OnceLock;
 
-use tree_sitter::{Query, QueryPredicateArg};
+use tree_sitter::{CaptureQuantifier, Query, QueryPredicateArg};
 
 use super::{lang::Lang, rules::catalogue};
 
@@ -28,7 +28,15 @@ pub const CUSTOM_PREDICATES: &[&str] = &[
     "not-reads-paginated?",
     "lacks-key?",
     "setter-client?",
+    "list-result?",
+    "password-update?",
+    "called-method?",
+    "first-argument-key-of?",
 ];
+
+/// Predicates that choose the node to report, for patterns anchored on a
+/// leaf near it (see `engine::shapes`); such patterns capture no `@finding`.
+pub const FINDING_PREDICATES: &[&str] = &["list-result?", "password-update?"];
 
 /// Compiles the combined query for a grammar, naming the rule at fault when
 /// one of them does not compile.
@@ -101,12 +109,18 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
                 ));
             }
         }
-        let has_finding = query
-            .capture_names()
+        let captures_finding =
+            query.capture_quantifiers(p)[finding_capture as usize] != CaptureQuantifier::Zero;
+        let derives_finding = query
+            .general_predicates(p)
             .iter()
-            .position(|n| *n == "finding")
-            .is_some();
-        debug_assert!(has_finding);
+            .any(|pred| FINDING_PREDICATES.contains(&&*pred.operator));
+        if !captures_finding && !derives_finding {
+            return Err(format!(
+                "queries/{}.scm: a pattern reports nothing: capture @finding",
+                catalogue()[*rule].id
+            ));
+        }
     }
     Ok(Compiled {
         query,
@@ -138,8 +152,13 @@ mod tests {
             let c = compile(lang).unwrap();
             for p in 0..c.query.pattern_count() {
                 let caps = c.query.capture_quantifiers(p);
+                let derived = c
+                    .query
+                    .general_predicates(p)
+                    .iter()
+                    .any(|pred| FINDING_PREDICATES.contains(&&*pred.operator));
                 assert!(
-                    caps[c.finding_capture as usize] != tree_sitter::CaptureQuantifier::Zero,
+                    derived || caps[c.finding_capture as usize] != CaptureQuantifier::Zero,
                     "pattern {p} of rule {} ({}) has no @finding",
                     catalogue()[c.rule_of_pattern[p]].id,
                     lang.name()
