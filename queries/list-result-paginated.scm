@@ -4,45 +4,17 @@
 ; where they are still used as arrays. Code that reads `.data` / `.totalCount`
 ; or destructures `{ data }` is already migrated.
 
-; The method name anchors each pattern and `#list-result?` checks the
-; expression around it and reports its part (see `engine::shapes`): deep
-; patterns under calls are what makes the query slow to compile.
-
-; const users = await clerkClient.users.getUserList()
+; The method name anchors the pattern; `#list-result?` checks the expression
+; around the call and reports the part used as an array (see `engine::shapes`):
+;   const users = await clerkClient.users.getUserList()      (unless `users.data` is read)
+;   const [first] = await clerkClient.users.getUserList()
+;   (await clerkClient.users.getUserList()).map(..), (await ..)[0], (await ..).length
+;   for (const user of await clerkClient.users.getUserList())
+;   clerkClient.users.getUserList().then((users) => ..)       (unless `users.data` is read)
 ((property_identifier) @_method
   (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
   (#clerk-file?)
-  (#list-result? @_method "declared" "unread"))
-
-; const [first] = await clerkClient.users.getUserList()
-((property_identifier) @_method
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?)
-  (#list-result? @_method "destructured"))
-
-; (await clerkClient.users.getUserList()).map(..), (await ..).length, not .data / .totalCount
-((property_identifier) @_method
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?)
-  (#list-result? @_method "member"))
-
-; (await clerkClient.users.getUserList())[0]
-((property_identifier) @_method
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?)
-  (#list-result? @_method "subscript"))
-
-; for (const user of await clerkClient.users.getUserList())
-((property_identifier) @_method
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?)
-  (#list-result? @_method "for-of"))
-
-; clerkClient.users.getUserList().then((users) => ..)
-((property_identifier) @_method
-  (#any-of? @_method "getUserList" "getSessionList" "getInvitationList" "getOrganizationMembershipList" "getOrganizationInvitationList" "getOrganizationList" "getAllowlistIdentifierList" "getClientList" "getRedirectUrlList" "getUserOauthAccessToken")
-  (#clerk-file?)
-  (#list-result? @_method "then" "unread"))
+  (#list-result? @_method))
 
 ; Removed in v5 rather than changed.
 ((property_identifier) @finding

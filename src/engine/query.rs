@@ -32,11 +32,22 @@ pub const CUSTOM_PREDICATES: &[&str] = &[
     "password-update?",
     "called-method?",
     "first-argument-key-of?",
+    "report-parent?",
+    "field-of?",
+    "object-holds?",
+    "callee?",
+    "specifier?",
+    "option-of?",
+    "option-value?",
+    "not-option-value?",
+    "env-read?",
+    "module-specifier?",
 ];
 
 /// Predicates that choose the node to report, for patterns anchored on a
 /// leaf near it (see `engine::shapes`); such patterns capture no `@finding`.
-pub const FINDING_PREDICATES: &[&str] = &["list-result?", "password-update?"];
+/// Predicates after one of these that name `@finding` see the chosen node.
+pub const FINDING_PREDICATES: &[&str] = &["list-result?", "password-update?", "report-parent?"];
 
 /// Compiles the combined query for a grammar, naming the rule at fault when
 /// one of them does not compile.
@@ -89,7 +100,7 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
                     pred.operator
                 ));
             }
-            if pred.operator.as_ref() == "holds?"
+            if matches!(pred.operator.as_ref(), "holds?" | "object-holds?")
                 && !pred.args.iter().skip(1).any(|a| {
                     matches!(a, QueryPredicateArg::String(k) if super::values::Held::parse(k).is_some())
                 })
