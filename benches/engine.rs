@@ -1,7 +1,7 @@
 //! Parse + analyse per file size, against tree-sitter parsing alone.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use clerk_core2_lsp::engine::{self, lang::Lang, Settings};
+use clerk_core2_lsp::engine::{self, lang::Lang, query, Settings};
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -28,5 +28,18 @@ fn per_file_size(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, per_file_size);
+/// Compiling the combined rule query, which a server pays once per grammar
+/// before its first diagnostics.
+fn query_compile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("query");
+    g.sample_size(10);
+    for lang in Lang::GRAMMARS {
+        g.bench_function(BenchmarkId::new("compile", lang.name()), |b| {
+            b.iter(|| query::compile(lang).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, per_file_size, query_compile);
 criterion_main!(benches);

@@ -10,7 +10,8 @@
 ((pair_pattern key: (property_identifier) @finding (#eq? @finding "API_URL"))
   (#clerk-ref? @finding "API_URL"))
 
-((member_expression property: (property_identifier) @_name (#eq? @_name "API_URL")) @finding
+((property_identifier) @_name (#eq? @_name "API_URL")
+  (#report-parent? @_name "member_expression" "property")
   (#clerk-ref? @finding "API_URL"))
 
 ((string_fragment) @finding

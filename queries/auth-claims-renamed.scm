@@ -2,10 +2,10 @@
 ; holding `req.auth`, or destructured (`{ claims } = req.auth`,
 ; `{ auth: { claims } } = req`).
 
-((member_expression object: (_) @_obj property: (property_identifier) @finding)
+((property_identifier) @finding
   (#eq? @finding "claims")
   (#clerk-file?)
-  (#holds? @_obj "authObject"))
+  (#object-holds? @finding "authObject"))
 
 ((object_pattern (shorthand_property_identifier_pattern) @finding (#eq? @finding "claims")) @_pattern
   (#clerk-file?)

@@ -95,6 +95,7 @@
   (#set! message "`Clerk` was removed in v5: import `{ createClerkClient }` and call it (without `new`) instead"))
 
 ; sdk.Clerk(..), sdk.default.users on a namespace import, require or import()
-((member_expression property: (property_identifier) @_name (#any-of? @_name "Clerk" "default")) @finding
+((property_identifier) @_name (#any-of? @_name "Clerk" "default")
+  (#report-parent? @_name "member_expression" "property")
   (#clerk-module-of? @finding "@clerk/clerk-sdk-node/*" "@clerk/backend")
   (#set! message "`{finding}` is not in v5: use `createClerkClient` to make a client, or `clerkClient` for the shared one"))

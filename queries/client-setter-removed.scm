@@ -1,42 +1,36 @@
 ; Calls of the removed setters, through a named/aliased/destructured binding
 ; or a namespace (`sdk.setClerkApiKey(..)`).
 
-(call_expression
-  function: (identifier) @finding @name
+; The callee anchors the pattern (the call around it is checked by `#callee?`,
+; see `engine::shapes`); through a namespace, its property is the export name.
+((identifier) @finding @name
+  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl")
+  (#callee? @finding))
+
+((property_identifier) @name
+  (#any-of? @name "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl")
+  (#report-parent? @name "member_expression" "property")
+  (#callee? @finding)
   (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl"))
 
-(call_expression
-  function: (member_expression property: (property_identifier) @name) @finding
-  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl"))
-
-(call_expression
-  function: (identifier) @finding @name
+((identifier) @finding @name
   (#clerk-ref? @finding "setClerkHttpOptions")
+  (#callee? @finding)
   (#set! message "`{export}` was removed in v5 and has no replacement: v5's client takes no HTTP options"))
 
-(call_expression
-  function: (member_expression property: (property_identifier) @name) @finding
+((property_identifier) @name
+  (#eq? @name "setClerkHttpOptions")
+  (#report-parent? @name "member_expression" "property")
+  (#callee? @finding)
   (#clerk-ref? @finding "setClerkHttpOptions")
   (#set! message "`{export}` was removed in v5 and has no replacement: v5's client takes no HTTP options"))
 
 ; Where they are imported: `import { setClerkApiKey as set }`, `export { .. } from`,
 ; `const { setClerkApiKey } = require(..)`, `const { setClerkApiKey: set } = require(..)`.
 
-(import_specifier
-  name: (identifier) @finding @name
-  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl" "setClerkHttpOptions"))
-
-(export_specifier
-  name: (identifier) @finding @name
-  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl" "setClerkHttpOptions"))
-
-(object_pattern
-  (shorthand_property_identifier_pattern) @finding @name
-  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl" "setClerkHttpOptions"))
-
-(pair_pattern
-  key: (property_identifier) @finding @name
-  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl" "setClerkHttpOptions"))
+([(identifier) (shorthand_property_identifier_pattern) (property_identifier)] @finding @name
+  (#clerk-ref? @finding "setClerkApiKey" "setClerkApiVersion" "setClerkServerApiUrl" "setClerkHttpOptions")
+  (#specifier? @finding))
 
 ; The client the fix folds the setters into, while the module still imports
 ; the shared `clerkClient`: v5 does not give the shared client these settings.

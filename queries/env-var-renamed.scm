@@ -1,16 +1,12 @@
 ; Environment variables v5 renamed, wherever they are read as env:
 ; `process.env.X`, `process.env['X']`, `import.meta.env.X` and destructuring
 ; from `process.env`. Only whole names: `MY_CLERK_API_KEY` is another variable.
-; The env object is matched by its text, which keeps the patterns shallow.
+; The env object is matched by its text (`#env-read?` for reads, see
+; `engine::shapes`), which keeps the patterns shallow.
 
-((member_expression object: (member_expression) @_env property: (property_identifier) @finding)
+([(property_identifier) (string_fragment)] @finding
   (#eq? @finding "CLERK_API_KEY")
-  (#any-of? @_env "process.env" "import.meta.env")
-  (#set! fix.rename "CLERK_SECRET_KEY"))
-
-((subscript_expression object: (member_expression) @_env index: (string (string_fragment) @finding))
-  (#eq? @finding "CLERK_API_KEY")
-  (#any-of? @_env "process.env" "import.meta.env")
+  (#env-read? @finding "process.env" "import.meta.env")
   (#set! fix.rename "CLERK_SECRET_KEY"))
 
 ((variable_declarator
@@ -24,15 +20,9 @@
   (#eq? @_env "process.env")
   (#set! fix.rename "CLERK_SECRET_KEY"))
 
-((member_expression object: (member_expression) @_env property: (property_identifier) @finding)
+([(property_identifier) (string_fragment)] @finding
   (#eq? @finding "CLERK_FRONTEND_API")
-  (#any-of? @_env "process.env" "import.meta.env")
-  (#set! fix.rename "CLERK_PUBLISHABLE_KEY")
-  (#set! message "`CLERK_FRONTEND_API` is not read by v5: read `CLERK_PUBLISHABLE_KEY`, and set it to the publishable key (its value differs from the frontend API host)"))
-
-((subscript_expression object: (member_expression) @_env index: (string (string_fragment) @finding))
-  (#eq? @finding "CLERK_FRONTEND_API")
-  (#any-of? @_env "process.env" "import.meta.env")
+  (#env-read? @finding "process.env" "import.meta.env")
   (#set! fix.rename "CLERK_PUBLISHABLE_KEY")
   (#set! message "`CLERK_FRONTEND_API` is not read by v5: read `CLERK_PUBLISHABLE_KEY`, and set it to the publishable key (its value differs from the frontend API host)"))
 

@@ -2,8 +2,9 @@
 ; are distinctive enough in a file that uses Clerk; `picture` is too common, so
 ; it counts only on a recognisable external account.
 
-((member_expression property: (property_identifier) @finding)
+((property_identifier) @finding
   (#any-of? @finding "profileImageUrl" "logoUrl")
+  (#field-of? @finding "member_expression" "property")
   (#clerk-file?)
   (#set! fix.rename "imageUrl"))
 
@@ -22,10 +23,10 @@
   (#clerk-file?)
   (#set! fix.rename "imageUrl"))
 
-((member_expression object: (_) @_obj property: (property_identifier) @finding)
+((property_identifier) @finding
   (#eq? @finding "picture")
   (#clerk-file?)
-  (#holds? @_obj "externalAccount")
+  (#object-holds? @finding "externalAccount")
   (#set! fix.rename "imageUrl"))
 
 ((object_pattern (shorthand_property_identifier_pattern) @finding (#eq? @finding "picture")) @_pattern

@@ -2,23 +2,10 @@
 ; arguments changed. Backend list calls (`getUserList({ limit, offset })`) keep
 ; them and have other names, so they never match.
 
-((call_expression
-   function: (member_expression property: (property_identifier) @_method)
-   arguments: (arguments . (object (pair key: (property_identifier) @finding))))
-  (#any-of? @_method "getRoles" "getMemberships" "getDomains" "getInvitations" "getMembershipRequests" "getOrganizationInvitations" "getOrganizationSuggestions" "getOrganizationMemberships")
-  (#any-of? @finding "limit" "offset")
-  (#clerk-file?))
+; The key anchors the pattern: `#first-argument-key-of?` checks that it is in
+; the object passed first to one of these methods and binds `{_method}`.
 
-((call_expression
-   function: (member_expression property: (property_identifier) @_method)
-   arguments: (arguments . (object (shorthand_property_identifier) @finding)))
-  (#any-of? @_method "getRoles" "getMemberships" "getDomains" "getInvitations" "getMembershipRequests" "getOrganizationInvitations" "getOrganizationSuggestions" "getOrganizationMemberships")
+([(property_identifier) (shorthand_property_identifier) (string_fragment)] @finding
   (#any-of? @finding "limit" "offset")
-  (#clerk-file?))
-
-((call_expression
-   function: (member_expression property: (property_identifier) @_method)
-   arguments: (arguments . (object (pair key: (string (string_fragment) @finding)))))
-  (#any-of? @_method "getRoles" "getMemberships" "getDomains" "getInvitations" "getMembershipRequests" "getOrganizationInvitations" "getOrganizationSuggestions" "getOrganizationMemberships")
-  (#any-of? @finding "limit" "offset")
+  (#first-argument-key-of? @finding "getRoles" "getMemberships" "getDomains" "getInvitations" "getMembershipRequests" "getOrganizationInvitations" "getOrganizationSuggestions" "getOrganizationMemberships")
   (#clerk-file?))

@@ -12,6 +12,7 @@ pub mod position;
 pub mod query;
 pub mod rules;
 pub mod settings;
+pub mod shapes;
 pub mod suppress;
 pub mod values;
 pub mod workspace;
@@ -185,6 +186,7 @@ fn run_rules_in(
     let mut progress = limits::query_progress;
     let options = QueryCursorOptions::new().progress_callback(&mut progress);
     let mut matches = cursor.matches_with_options(q, tree.root_node(), src.as_bytes(), options);
+    let parents = shapes::Parents::new(tree);
     while let Some(m) = matches.next() {
         let rule = &rules[compiled.rule_of_pattern[m.pattern_index]];
         if !limits::enter_rule(rule.id) {
@@ -195,9 +197,13 @@ fn run_rules_in(
             settings::Level::On(s) => s,
         };
         let node_of = |i: u32| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
-        let mut vars: Vec<(&str, String)> = Vec::new();
+        let mut bound = Bound::default();
         let ok = q.general_predicates(m.pattern_index).iter().all(|p| {
             let cap = match p.args.first() {
+                // After a predicate chose the node to report, `@finding` is it.
+                Some(QueryPredicateArg::Capture(i)) if *i == compiled.finding_capture => {
+                    bound.found.or_else(|| node_of(*i))
+                }
                 Some(QueryPredicateArg::Capture(i)) => node_of(*i),
                 _ => None,
             };
@@ -210,12 +216,13 @@ fn run_rules_in(
                 cap,
                 args: strs.collect(),
             };
-            pred.eval(facts, tree, src, settings, &mut vars)
+            pred.eval(facts, tree, src, settings, &parents, &mut bound)
         });
         if !ok {
             continue;
         }
-        let Some(finding) = node_of(compiled.finding_capture) else {
+        let Bound { vars, found } = bound;
+        let Some(finding) = found.or_else(|| node_of(compiled.finding_capture)) else {
             continue;
         };
         let props = q.property_settings(m.pattern_index);
@@ -329,6 +336,37 @@ pub fn official_for(rule: &'static Rule, expand: &dyn Fn(&str) -> String) -> Vec
     rule.official.iter().map(String::as_str).collect()
 }
 
+/// `#clerk-options-of?`: the Clerk function `obj` is handed to is one of
+/// `args` (any when none); binds `{fn}`.
+fn options_of(
+    obj: &Option<Node>,
+    (facts, tree): (&Facts, &Tree),
+    src: &str,
+    args: &[&str],
+    vars: &mut Vec<(&'static str, String)>,
+) -> bool {
+    let Some(f) = obj.and_then(|n| facts.options_of(n, tree.root_node(), src)) else {
+        return false;
+    };
+    if !(args.is_empty() || args.contains(&f.as_str())) {
+        return false;
+    }
+    let shown = if f == "default" { "Clerk" } else { &f };
+    vars.push(("fn", shown.to_string()));
+    true
+}
+
+/// Reports `node` instead of a `@finding` capture, which the pattern does
+/// not have: `{finding}` in messages is its text.
+fn derive<'t>(node: Option<Node<'t>>, src: &str, bound: &mut Bound<'t>) -> bool {
+    let Some(n) = node else { return false };
+    bound
+        .vars
+        .push(("finding", src[n.byte_range()].to_string()));
+    bound.found = Some(n);
+    true
+}
+
 /// A finding of a rule without a query (`.env`, `package.json`), with the
 /// user's level applied: `None` when the rule is off. `vars` expand in the
 /// message and in the fix title; the fix is the rule's declared `rename`.
@@ -378,24 +416,35 @@ pub(crate) fn plain_finding(
     })
 }
 
+/// What the predicates of one match bind: message variables, and the node
+/// to report when the pattern captures no `@finding`.
+#[derive(Default)]
+struct Bound<'t> {
+    vars: Vec<(&'static str, String)>,
+    found: Option<Node<'t>>,
+}
+
 struct Pred<'a, 't> {
     op: &'a str,
     cap: Option<Node<'t>>,
     args: Vec<&'a str>,
 }
 
-impl Pred<'_, '_> {
+impl<'t> Pred<'_, 't> {
     /// Evaluates one custom predicate; some also bind message variables
-    /// (`{fn}`: the Clerk function an options object is passed to).
+    /// (`{fn}`: the Clerk function an options object is passed to), and
+    /// those of `query::FINDING_PREDICATES` choose the node to report.
     fn eval(
         &self,
         facts: &Facts,
         tree: &Tree,
         src: &str,
         settings: &Settings,
-        vars: &mut Vec<(&'static str, String)>,
+        parents: &shapes::Parents<'t>,
+        bound: &mut Bound<'t>,
     ) -> bool {
         let Pred { op, cap, args } = self;
+        let vars = &mut bound.vars;
         match *op {
             "clerk-file?" => facts.uses_clerk() || settings.scope == Scope::AllFiles,
             "clerk-ref?" | "not-clerk-ref?" => {
@@ -454,18 +503,65 @@ impl Pred<'_, '_> {
                 };
                 obj.is_some_and(|o| !values::has_key(o, src, args))
             }
-            "setter-client?" => cap.is_some_and(|n| fixers::is_setter_client(n, facts, src)),
-            "clerk-options-of?" => {
-                let Some(f) = cap.and_then(|n| facts.options_of(n, tree.root_node(), src)) else {
+            "list-result?" => {
+                let hit = cap
+                    .and_then(|n| parents.list_result(n, src))
+                    .filter(|(f, named)| !named || !values::reads_paginated(*f, src));
+                derive(hit.map(|(f, _)| f), src, bound)
+            }
+            "report-parent?" => {
+                let hit = match (cap, args.as_slice()) {
+                    (Some(n), [kind, field]) => parents.parent_by(*n, kind, field),
+                    _ => None,
+                };
+                derive(hit, src, bound)
+            }
+            "field-of?" => match (cap, args.as_slice()) {
+                (Some(n), [kind, field]) => parents.parent_by(*n, kind, field).is_some(),
+                _ => false,
+            },
+            "object-holds?" => {
+                let (Some(n), Some(kind)) =
+                    (cap, args.first().and_then(|a| values::Held::parse(a)))
+                else {
                     return false;
                 };
-                if !(args.is_empty() || args.contains(&f.as_str())) {
-                    return false;
-                }
-                let shown = if f == "default" { "Clerk" } else { &f };
-                vars.push(("fn", shown.to_string()));
-                true
+                parents
+                    .read_from(*n)
+                    .is_some_and(|o| facts.holds(o, kind, tree, src))
             }
+            "callee?" => cap.is_some_and(|n| parents.is_callee(n)),
+            "env-read?" => cap.is_some_and(|n| parents.env_read(n, src, args)),
+            "module-specifier?" => cap.is_some_and(|n| parents.module_specifier(n, src)),
+            "password-update?" => derive(
+                cap.and_then(|n| parents.password_update(n, src)),
+                src,
+                bound,
+            ),
+            "called-method?" => cap.and_then(|n| parents.method_call(n)).is_some(),
+            "first-argument-key-of?" => {
+                let method = cap
+                    .and_then(|n| parents.first_argument_key(n))
+                    .map(|m| &src[m.byte_range()])
+                    .filter(|m| args.contains(m));
+                if let Some(m) = method {
+                    vars.push(("_method", m.to_string()));
+                }
+                method.is_some()
+            }
+            "setter-client?" => cap.is_some_and(|n| fixers::is_setter_client(n, facts, src)),
+            "clerk-options-of?" => options_of(cap, (facts, tree), src, args, vars),
+            "option-of?" => {
+                let obj = cap.and_then(|n| parents.option_entry(n)).map(|(_, o)| o);
+                options_of(&obj, (facts, tree), src, args, vars)
+            }
+            "option-value?" | "not-option-value?" => {
+                let hit = cap
+                    .zip(args.first())
+                    .and_then(|(n, re)| parents.option_value_matches(n, src, re));
+                hit == Some(*op == "option-value?")
+            }
+            "specifier?" => cap.is_some_and(|n| parents.is_specifier(n)),
             _ => false,
         }
     }

@@ -2,7 +2,7 @@
 //! file, compiled on first use and cached for the life of the process.
 use std::sync::OnceLock;
 
-use tree_sitter::{Query, QueryPredicateArg};
+use tree_sitter::{CaptureQuantifier, Query, QueryPredicateArg};
 
 use super::{lang::Lang, rules::catalogue};
 
@@ -28,7 +28,26 @@ pub const CUSTOM_PREDICATES: &[&str] = &[
     "not-reads-paginated?",
     "lacks-key?",
     "setter-client?",
+    "list-result?",
+    "password-update?",
+    "called-method?",
+    "first-argument-key-of?",
+    "report-parent?",
+    "field-of?",
+    "object-holds?",
+    "callee?",
+    "specifier?",
+    "option-of?",
+    "option-value?",
+    "not-option-value?",
+    "env-read?",
+    "module-specifier?",
 ];
+
+/// Predicates that choose the node to report, for patterns anchored on a
+/// leaf near it (see `engine::shapes`); such patterns capture no `@finding`.
+/// Predicates after one of these that name `@finding` see the chosen node.
+pub const FINDING_PREDICATES: &[&str] = &["list-result?", "password-update?", "report-parent?"];
 
 /// Compiles the combined query for a grammar, naming the rule at fault when
 /// one of them does not compile.
@@ -81,7 +100,7 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
                     pred.operator
                 ));
             }
-            if pred.operator.as_ref() == "holds?"
+            if matches!(pred.operator.as_ref(), "holds?" | "object-holds?")
                 && !pred.args.iter().skip(1).any(|a| {
                     matches!(a, QueryPredicateArg::String(k) if super::values::Held::parse(k).is_some())
                 })
@@ -101,12 +120,18 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
                 ));
             }
         }
-        let has_finding = query
-            .capture_names()
+        let captures_finding =
+            query.capture_quantifiers(p)[finding_capture as usize] != CaptureQuantifier::Zero;
+        let derives_finding = query
+            .general_predicates(p)
             .iter()
-            .position(|n| *n == "finding")
-            .is_some();
-        debug_assert!(has_finding);
+            .any(|pred| FINDING_PREDICATES.contains(&&*pred.operator));
+        if !captures_finding && !derives_finding {
+            return Err(format!(
+                "queries/{}.scm: a pattern reports nothing: capture @finding",
+                catalogue()[*rule].id
+            ));
+        }
     }
     Ok(Compiled {
         query,
@@ -138,8 +163,13 @@ mod tests {
             let c = compile(lang).unwrap();
             for p in 0..c.query.pattern_count() {
                 let caps = c.query.capture_quantifiers(p);
+                let derived = c
+                    .query
+                    .general_predicates(p)
+                    .iter()
+                    .any(|pred| FINDING_PREDICATES.contains(&&*pred.operator));
                 assert!(
-                    caps[c.finding_capture as usize] != tree_sitter::CaptureQuantifier::Zero,
+                    derived || caps[c.finding_capture as usize] != CaptureQuantifier::Zero,
                     "pattern {p} of rule {} ({}) has no @finding",
                     catalogue()[c.rule_of_pattern[p]].id,
                     lang.name()
