@@ -534,3 +534,44 @@ export async function handler(req: any, token: string) {\n\
         .await;
     assert!(again.is_null(), "fix-all twice changed more: {again}");
 }
+
+/// Documents not being edited let their syntax tree go; the first edit after
+/// that parses afresh, and what the user sees is the same as ever.
+#[tokio::test]
+async fn many_open_documents_keep_serving_after_their_trees_are_let_go() {
+    let mut c = started(Value::Null).await;
+    let uris: Vec<String> = (0..20).map(|i| format!("file:///many/doc{i}.ts")).collect();
+    let mut published = Vec::new();
+    for u in &uris {
+        c.open(u, "typescript", 1, CORE1).await;
+        let d = c.diagnostics(u, Some(1)).await;
+        assert_eq!(d.len(), 3);
+        published.push(d);
+    }
+    // The first one was opened longest ago: edit it as in the test above.
+    let first = &uris[0];
+    c.change(
+        first,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "// setup\n"}]),
+    )
+    .await;
+    let d = c.diagnostics(first, Some(2)).await;
+    assert_eq!(d.len(), 3);
+    assert_eq!(range_of(&d[1]), [3, 0, 3, 14]);
+    c.change(
+        first,
+        3,
+        json!([{"range": {"start": {"line": 4, "character": 34}, "end": {"line": 4, "character": 40}}, "text": "secretKey"}]),
+    )
+    .await;
+    let d = c.diagnostics(first, Some(3)).await;
+    assert_eq!(
+        codes(&d),
+        ["client-setter-removed", "client-setter-removed"]
+    );
+    // Quick fixes of a resting document still come with their edits.
+    let actions = quick_fixes(&mut c, &uris[1], &published[1][2..]).await;
+    let title = actions[0]["title"].as_str().unwrap_or_default().to_string();
+    assert!(title.contains("secretKey"), "{actions}");
+}

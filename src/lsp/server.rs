@@ -80,7 +80,14 @@ struct Inner {
     /// Serialises publishing of open documents, so that the check "is this
     /// still the newest analysis" and the send happen as one step.
     publish_lock: tokio::sync::Mutex<()>,
+    /// Ticks on every open and change; orders documents by recent use.
+    clock: std::sync::atomic::AtomicU64,
 }
+
+/// Open documents that keep their syntax tree: the ones being edited. The
+/// others let it go (`Document::rest`) and parse afresh on their next change,
+/// which keeps a session with hundreds of open files small.
+const KEEP_TREES: usize = 8;
 
 pub struct Backend {
     inner: Arc<Inner>,
@@ -402,6 +409,30 @@ impl Inner {
 
     /// Analyses the current text of `uri` off the protocol loop and, unless a
     /// newer change superseded it meanwhile, stores and publishes the result.
+    fn touch(&self, doc: &mut Document) {
+        doc.touched = self.clock.fetch_add(1, Ordering::Relaxed) + 1;
+    }
+
+    /// All but the `KEEP_TREES` most recently used documents rest. Call with
+    /// no guard of `docs` held.
+    fn rest_idle(&self) {
+        let mut with_trees: Vec<(u64, Uri)> = self
+            .docs
+            .iter()
+            .filter(|d| d.tree.is_some())
+            .map(|d| (d.touched, d.key().clone()))
+            .collect();
+        if with_trees.len() <= KEEP_TREES {
+            return;
+        }
+        with_trees.sort_unstable_by_key(|(t, _)| std::cmp::Reverse(*t));
+        for (_, uri) in &with_trees[KEEP_TREES..] {
+            if let Some(mut d) = self.docs.get_mut(uri) {
+                d.rest();
+            }
+        }
+    }
+
     async fn analyze_and_publish(self: &Arc<Self>, uri: Uri) {
         let Some(snapshot) = self.docs.get(&uri).map(|d| d.snapshot()) else {
             return;
@@ -415,11 +446,18 @@ impl Inner {
                 return None;
             }
             let analyzed = snapshot.analyze(&settings);
+            let fresh_tree = !analyzed.partial;
             let mut doc = this.docs.get_mut(&key)?;
             if !doc.accept(analyzed) {
                 return None;
             }
-            Some((this.diagnostics(&doc), doc.version, doc.generation))
+            let out = (this.diagnostics(&doc), doc.version, doc.generation);
+            drop(doc);
+            // A full analysis may have given a resting document its tree back.
+            if fresh_tree {
+                this.rest_idle();
+            }
+            Some(out)
         })
         .await;
         if let Ok(Some((diags, version, generation))) = done {
@@ -460,6 +498,7 @@ impl Backend {
                 workspace_pull: AtomicBool::new(false),
                 shut_down,
                 publish_lock: tokio::sync::Mutex::new(()),
+                clock: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }
@@ -610,10 +649,12 @@ impl LanguageServer for Backend {
         };
         // The first analysis happens here, not on the blocking pool: a
         // request right after `didOpen` then always sees findings.
-        let doc = Document::new(lang, td.version, td.text, &inner.settings());
+        let mut doc = Document::new(lang, td.version, td.text, &inner.settings());
+        inner.touch(&mut doc);
         let diags = inner.diagnostics(&doc);
         let generation = doc.generation;
         inner.docs.insert(td.uri.clone(), doc);
+        inner.rest_idle();
         let from_disk = inner.disk.remove(&td.uri).is_some();
         if !inner.caps().pull {
             inner
@@ -646,6 +687,7 @@ impl LanguageServer for Backend {
             }
             doc.apply_changes(&params.content_changes, inner.enc());
             doc.version = version;
+            inner.touch(&mut doc);
         }
         inner.analyze_and_publish(uri).await;
     }
