@@ -346,10 +346,17 @@ fn fuzz_smoke() {
 
 /// Inputs long runs found failing once, replayed on every run: a mangled
 /// import whose fix overlapped itself, and fix-all needing a second call on
-/// a broken file with many renames, an import list left without entries.
+/// a broken file with many renames, an import list left without entries,
+/// a publishable key added again and again to an object that does not parse.
 #[test]
 fn fuzz_regressions() {
-    for seed in [4_294_968_574, 4_294_969_187, 4_294_978_338, 4_294_989_604] {
+    for seed in [
+        4_294_968_574,
+        4_294_969_187,
+        4_294_978_338,
+        4_294_989_604,
+        8_589_967_752,
+    ] {
         fuzz(1, seed);
     }
 }

@@ -103,6 +103,11 @@ pub(super) fn add_publishable_key(cx: &Ctx) -> Option<Fix> {
         "identifier" => cx.facts.const_object(cx.tree, cx.src, text(opts, cx.src))?,
         _ => return None,
     };
+    // In text that does not parse, the key added by a previous run may not
+    // be seen as a key of this object, and each run would add another.
+    if obj.has_error() || opts.parent().is_some_and(|args| args.has_error()) {
+        return None;
+    }
     let add = [PUBLISHABLE_KEY_OPTION.to_string()];
     let edits = match imports::edit_list(obj, cx.src, &[], &add, cx.nl())? {
         imports::ListEdit::Edits(e) => e,
