@@ -259,16 +259,7 @@ impl<'t> Parents<'t> {
     /// method call, `x.m({ key: .. })` or `x.m({ key })`, or is the text of a
     /// quoted key there: returns the method's property node.
     pub fn first_argument_key(&self, key: Node<'t>) -> Option<Node<'t>> {
-        let entry = match key.kind() {
-            "shorthand_property_identifier" => key,
-            "property_identifier" => self.parent_by(key, "pair", "key")?,
-            "string_fragment" => {
-                let string = self.of(key).filter(|p| p.kind() == "string")?;
-                self.parent_by(string, "pair", "key")?
-            }
-            _ => return None,
-        };
-        let obj = self.of(entry).filter(|p| p.kind() == "object")?;
+        let (_, obj) = self.option_entry(key)?;
         self.first_argument_of_method(obj).map(|(_, method)| method)
     }
 

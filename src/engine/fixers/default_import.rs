@@ -102,23 +102,6 @@ fn default_site<'t>(stmt: Node<'t>, src: &str) -> Option<Site<'t>> {
     }
 }
 
-fn module_of(cx: &Ctx, stmt: Node) -> Option<String> {
-    cx.facts
-        .modules
-        .iter()
-        .find(|m| m.statement == stmt.byte_range())
-        .map(|m| m.module.clone())
-}
-
-/// The range of the module string's text in a statement.
-fn module_range(cx: &Ctx, stmt: Node) -> Option<std::ops::Range<usize>> {
-    cx.facts
-        .modules
-        .iter()
-        .find(|m| m.statement == stmt.byte_range())
-        .map(|m| m.specifier.clone())
-}
-
 fn rewrite<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     let key = match site {
         Site::Default(n) | Site::Entry(n) | Site::RequireDefault(n) => n.byte_range(),
@@ -155,7 +138,7 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
         return None;
     }
     let local = text(local_node, src);
-    let module = module_of(cx, stmt)?;
+    let module = imports::module_of(cx.facts, stmt)?.module.clone();
     let imported = match &site {
         Site::Entry(e) => {
             let name = match e.kind() {
@@ -326,7 +309,7 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     // is the instance-path rule's own edit, so the two fixes agree.
     if moves && !statement_goes {
         edits.push(Edit {
-            range: module_range(cx, stmt)?,
+            range: imports::module_of(cx.facts, stmt)?.specifier.clone(),
             text: target_module.clone(),
         });
     }

@@ -52,18 +52,10 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     }
 }
 
-fn statement_module(cx: &Ctx, stmt: Node) -> Option<(String, std::ops::Range<usize>)> {
-    cx.facts
-        .modules
-        .iter()
-        .find(|m| m.statement == stmt.byte_range())
-        .map(|m| (m.module.clone(), m.specifier.clone()))
-}
-
 fn resource(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     let src = cx.src;
     let stmt = imports::statement_of(entry);
-    let (module, _) = statement_module(cx, stmt)?;
+    let module = &imports::module_of(cx.facts, stmt)?.module;
     // `@clerk/backend` has no shared client to hang the API on.
     if !module.starts_with(imports::ROOT) || imports::is_type_only(stmt, src) {
         return None;
@@ -124,7 +116,7 @@ fn resource(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
 fn jwt(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     let src = cx.src;
     let stmt = imports::statement_of(entry);
-    let (_, spec) = statement_module(cx, stmt)?;
+    let spec = imports::module_of(cx.facts, stmt)?.specifier.clone();
     let esm = stmt.kind() == "import_statement";
     let title = format!("Import `{export}` from `{JWT_MODULE}`");
     let mut c = list.walk();

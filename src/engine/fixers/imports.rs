@@ -6,7 +6,7 @@ use tree_sitter::{Node, Tree};
 
 use super::{indent_at, line_end, line_start, statement_removal, text};
 use crate::engine::{
-    facts::{Export, Facts},
+    facts::{Export, Facts, ModuleRef},
     Edit,
 };
 
@@ -267,6 +267,15 @@ pub fn remove_statement(src: &str, stmt: Node) -> Edit {
         range: statement_removal(src, stmt),
         text: String::new(),
     }
+}
+
+/// The module a Clerk import, `require` or `export .. from` statement
+/// brings in, as the binding facts recorded it.
+pub fn module_of<'f>(facts: &'f Facts, stmt: Node) -> Option<&'f ModuleRef> {
+    facts
+        .modules
+        .iter()
+        .find(|m| m.statement == stmt.byte_range())
 }
 
 /// The `{ .. }` list of an import statement or of a destructuring
