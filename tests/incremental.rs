@@ -1,10 +1,13 @@
 //! Random edit sequences, applied as an editor sends them: after each one
 //! the buffer text, the tree and the findings must equal those of a fresh
 //! parse and analysis of the same text, in both position encodings.
+mod common;
+
 use clerk_core2_lsp::{
     engine::{self, lang::Lang, position::Encoding, Settings},
     lsp::document::Document,
 };
+use common::{oracle_apply, summary};
 use proptest::prelude::*;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
@@ -64,38 +67,6 @@ fn op() -> impl Strategy<Value = Op> {
         12 => (0u32..12, 0u32..90, 0u32..2, 0u32..20, piece()).prop_map(|(line, col, len_lines, len_cols, text)| Op::Edit { line, col, len_lines, len_cols, text }),
         1 => piece().prop_map(|t| Op::Replace(format!("{BASE}{t}"))),
     ]
-}
-
-/// Applies an LSP change to a plain string the simple way, as the oracle.
-fn oracle_apply(text: &str, range: &Range, new: &str, enc: Encoding) -> String {
-    let rope = ropey::Rope::from_str(text);
-    let off = |p: &Position| {
-        engine::position::linecol_to_offset(
-            &rope,
-            engine::position::LineCol {
-                line: p.line,
-                col: p.character,
-            },
-            enc,
-        )
-    };
-    let (a, b) = (off(&range.start), off(&range.end));
-    let (a, b) = (a.min(b), a.max(b));
-    format!("{}{}{}", &text[..a], new, &text[b..])
-}
-
-fn summary(fs: &[engine::Finding]) -> Vec<String> {
-    fs.iter()
-        .map(|f| {
-            format!(
-                "{} {:?} {} {:?}",
-                f.rule.id,
-                f.range,
-                f.message,
-                f.fix.as_ref().map(|x| x.edits.clone())
-            )
-        })
-        .collect()
 }
 
 fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {

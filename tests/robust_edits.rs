@@ -11,6 +11,7 @@ use clerk_core2_lsp::{
     engine::{self, lang::Lang, position::Encoding, Settings},
     lsp::document::Document,
 };
+use common::summary;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -264,20 +265,6 @@ fn nodes(tree: &tree_sitter::Tree) -> Vec<String> {
             }
         }
     }
-}
-
-fn summary(fs: &[engine::Finding]) -> Vec<String> {
-    fs.iter()
-        .map(|f| {
-            format!(
-                "{} {:?} {} {:?}",
-                f.rule.id,
-                f.range,
-                f.message,
-                f.fix.as_ref().map(|x| x.edits.clone())
-            )
-        })
-        .collect()
 }
 
 fn run_document(

@@ -359,3 +359,42 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
     }
     out
 }
+
+/// A finding as the edit tests compare it: rule, range, message, fix edits.
+pub fn summary(fs: &[clerk_core2_lsp::engine::Finding]) -> Vec<String> {
+    fs.iter()
+        .map(|f| {
+            format!(
+                "{} {:?} {} {:?}",
+                f.rule.id,
+                f.range,
+                f.message,
+                f.fix.as_ref().map(|x| x.edits.clone())
+            )
+        })
+        .collect()
+}
+
+/// Applies an LSP change to a plain string the simple way, as the oracle.
+pub fn oracle_apply(
+    text: &str,
+    range: &tower_lsp_server::ls_types::Range,
+    new: &str,
+    enc: clerk_core2_lsp::engine::position::Encoding,
+) -> String {
+    use clerk_core2_lsp::engine::position::{linecol_to_offset, LineCol};
+    let rope = ropey::Rope::from_str(text);
+    let off = |p: &tower_lsp_server::ls_types::Position| {
+        linecol_to_offset(
+            &rope,
+            LineCol {
+                line: p.line,
+                col: p.character,
+            },
+            enc,
+        )
+    };
+    let (a, b) = (off(&range.start), off(&range.end));
+    let (a, b) = (a.min(b), a.max(b));
+    format!("{}{}{}", &text[..a], new, &text[b..])
+}
