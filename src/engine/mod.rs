@@ -144,14 +144,7 @@ pub(crate) fn run_rules(
     limits::contain(|| {
         let mut out = Vec::new();
         let memo = fixers::Memo::default();
-        let deep = fixes == Fixes::Compute && limits::deeper_than(tree, limits::MAX_FIX_DEPTH);
-        if deep {
-            tracing::info!(
-                "no fixes: the syntax tree nests deeper than {} levels",
-                limits::MAX_FIX_DEPTH
-            );
-        }
-        let memo = (fixes == Fixes::Compute && !deep).then_some(&memo);
+        let memo = (fixes == Fixes::Compute).then_some(&memo);
         match ranges {
             None => out = run_rules_in(tree, src, lang, settings, facts, None, memo),
             Some(rs) => {
@@ -265,7 +258,7 @@ fn run_rules_in(
             },
             None => severity,
         };
-        let fix = memo.and_then(|memo| {
+        let fix = memo.filter(|m| m.fixes_allowed(tree)).and_then(|memo| {
             let cx = fixers::Ctx {
                 rule,
                 node: finding,

@@ -37,12 +37,32 @@ pub const FIXERS: &[&str] = &[
 ];
 
 /// What fixers work out once per analysis rather than once per finding:
-/// the setters' plan for the module, and each default-import rewrite (every
-/// use of the import is a finding with the same fix).
+/// the setters' plan for the module, each default-import rewrite (every use
+/// of the import is a finding with the same fix), and whether the tree is
+/// too deep for fixes at all.
 #[derive(Default)]
 pub struct Memo {
     setters: std::cell::OnceCell<Option<setters::Plan>>,
     rewrites: std::cell::RefCell<std::collections::HashMap<Range<usize>, Option<Fix>>>,
+    too_deep: std::cell::OnceCell<bool>,
+}
+
+impl Memo {
+    /// Whether fixes may be computed in `tree`: asked at the first finding,
+    /// so files without findings never pay for the depth walk.
+    pub fn fixes_allowed(&self, tree: &Tree) -> bool {
+        let deep = *self.too_deep.get_or_init(|| {
+            let deep = super::limits::deeper_than(tree, super::limits::MAX_FIX_DEPTH);
+            if deep {
+                tracing::info!(
+                    "no fixes: the syntax tree nests deeper than {} levels",
+                    super::limits::MAX_FIX_DEPTH
+                );
+            }
+            deep
+        });
+        !deep
+    }
 }
 
 /// What a fixer sees of one match.
