@@ -245,15 +245,26 @@ fn memory(docs: usize, lines: usize) -> (u64, u64) {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
+    // `cargo bench` passes `--bench`; the first other argument, if any,
+    // picks the measures whose name contains it: cold, typing, burst, memory.
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .unwrap_or_default();
+    let run = |name: &str| name.contains(filter.as_str());
     let text = gen::clerk_file(1_000);
     println!("clerk-core2-lsp latency driver (release binary over stdio)");
-    let cold = cold_start(&text);
-    println!(
-        "cold start: spawn -> initialize -> first diagnostics, 1,000 lines: median {}",
-        ms(cold)
-    );
+    if run("cold") {
+        let cold = cold_start(&text);
+        println!(
+            "cold start: spawn -> initialize -> first diagnostics, 1,000 lines: median {}",
+            ms(cold)
+        );
+    }
     for (lines, edits) in [(1_000usize, 400usize), (10_000, 200)] {
+        if !run("typing") {
+            break;
+        }
         let (p50, p99, n) = typing(lines, edits);
         println!(
             "didChange -> publishDiagnostics, {lines} lines ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
@@ -262,11 +273,16 @@ fn main() {
             p99.as_secs_f64() / p50.as_secs_f64()
         );
     }
-    let (t, published, forward) = burst(1_000, 100);
-    println!(
+    if run("burst") {
+        let (t, published, forward) = burst(1_000, 100);
+        println!(
         "burst of 100 edits without waiting, 1,000 lines: newest version published after {}, {published} publishes, versions only forward: {forward}",
         ms(t)
     );
+    }
+    if !run("memory") {
+        return;
+    }
     let (idle, loaded) = memory(200, 1_000);
     println!(
         "resident memory: after initialize {:.1} MB; with 200 open 1,000-line documents {:.1} MB",

@@ -12,7 +12,10 @@ use std::{
 
 use tree_sitter::{Node, Tree};
 
-use super::{facts::Facts, finish, lang::Lang, limits, run_rules, Finding, Fixes, Settings};
+use super::{
+    facts::Facts, finish, lang::Lang, limits, run_rules, values::WalkCache, Finding, Fixes,
+    Settings,
+};
 
 /// One edit in byte offsets: `start..old_end` of the old text became
 /// `start..new_end` of the new one.
@@ -49,6 +52,8 @@ pub struct State {
     raw: Vec<Finding>,
     /// False when a limit cut the analysis short: nothing of it can be reused.
     complete: bool,
+    /// What the value walk learned per top-level statement.
+    walk: Option<WalkCache>,
 }
 
 pub struct Output {
@@ -61,7 +66,14 @@ pub struct Output {
 /// Everything the rules may read across statements, reduced to a hash: the
 /// binding facts, and which Clerk function each top-level options `const`
 /// is handed to. Byte positions are left out because edits move them.
-fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Settings) -> u64 {
+fn signature(
+    f: &Facts,
+    tree: &Tree,
+    children: &[Node],
+    src: &str,
+    settings: &Settings,
+    prev: Option<&WalkCache>,
+) -> u64 {
     let mut items: Vec<(&str, &str, &str)> = f
         .bindings
         .iter()
@@ -82,7 +94,7 @@ fn signature(f: &Facts, tree: &Tree, children: &[Node], src: &str, settings: &Se
     // called, which reads treat a result as paginated) matter only where
     // the property rules run.
     if f.uses_clerk() || settings.scope == super::Scope::AllFiles {
-        f.walked(tree, src).signature(src).hash(&mut h);
+        f.walked_from(tree, src, prev).signature().hash(&mut h);
     }
     h.finish()
 }
@@ -156,7 +168,16 @@ pub fn analyze(
     let root = tree.root_node();
     let mut cur = root.walk();
     let children: Vec<Node> = root.children(&mut cur).collect();
-    let sig = signature(&facts, tree, &children, src, settings);
+    let sig = signature(
+        &facts,
+        tree,
+        &children,
+        src,
+        settings,
+        prev.and_then(|p| p.walk.as_ref()),
+    );
+    // Taken before the rules run, so it is there whether or not they ask.
+    let walk_cache = || facts.walked.get().and_then(|w| w.cache());
     let full = |facts: &Facts| {
         let raw = run_rules(tree, src, lang, settings, facts, None, Fixes::Skip);
         Output {
@@ -165,6 +186,7 @@ pub fn analyze(
                 signature: sig,
                 complete: !raw.iter().any(limits::is_limit),
                 raw,
+                walk: walk_cache(),
             }),
             partial: false,
         }
@@ -255,6 +277,7 @@ pub fn analyze(
             signature: sig,
             complete: !kept.iter().any(limits::is_limit),
             raw: kept,
+            walk: walk_cache(),
         }),
         partial: true,
     }

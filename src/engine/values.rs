@@ -3,14 +3,20 @@
 //! list results). Names are tracked per file, in document order: a later
 //! shadowing declaration of the same name is rare enough to accept, and the
 //! predicates only run where a rule's query already matched a suspect name.
-use std::collections::{HashMap, HashSet};
+use std::{
+    cell::OnceCell,
+    collections::{HashMap, HashSet},
+    hash::{Hash, Hasher},
+    sync::Arc,
+};
 
+use rustc_hash::FxHasher;
 use tree_sitter::{Node, Tree};
 
 use super::facts::Facts;
 
 /// The kinds of value the property rules care about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Held {
     /// The middleware's `req.auth`, `getAuth(req)`, `auth()`.
     AuthObject,
@@ -40,7 +46,7 @@ impl Facts {
     /// Whether `node` (an expression, or an object pattern by what it
     /// destructures) holds a value of that kind.
     pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
-        let names = &self.walked(tree, src).held;
+        let names = self.walked(tree, src).held();
         let got = if node.kind() == "object_pattern" {
             pattern_source(node, src, names)
         } else {
@@ -50,12 +56,18 @@ impl Facts {
     }
 
     pub(crate) fn walked(&self, tree: &Tree, src: &str) -> &Walked {
-        self.walked.get_or_init(|| walk(tree, src))
+        self.walked_from(tree, src, None)
+    }
+
+    /// The walk, reusing the deltas of an earlier walk of the same document
+    /// when it is the first question.
+    pub(crate) fn walked_from(&self, tree: &Tree, src: &str, prev: Option<&WalkCache>) -> &Walked {
+        self.walked.get_or_init(|| walk(tree, src, prev))
     }
 
     /// The object literal a same-file `const name = { .. }` holds.
     pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
-        let (start, end) = *self.walked(tree, src).consts.get(name)?;
+        let (start, end) = *self.walked(tree, src).views().consts.get(name)?;
         tree.root_node()
             .descendant_for_byte_range(start, end)
             .filter(|n| n.kind() == "object")
@@ -84,7 +96,10 @@ impl Facts {
                 _ => None,
             })
             .unwrap_or(node);
-        self.walked(tree, src).called.contains(text(local, src))
+        self.walked(tree, src)
+            .views()
+            .called
+            .contains(text(local, src))
     }
 }
 
@@ -131,54 +146,190 @@ impl Kinds {
     }
 }
 
-/// What one walk of the file learns, on the first question that needs it.
-#[derive(Debug, Default)]
-pub struct Walked {
-    /// Local names -> what they hold, from declarations, destructuring,
-    /// `for .. of` and array callbacks, in document order.
-    pub held: HashMap<String, Held>,
+/// What one top-level statement adds to the walk, given what names held
+/// before it. Positions are relative to the statement's start, so a
+/// statement that moves keeps its delta.
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
+pub struct Delta {
+    /// Names bound to what they hold, in document order (later wins).
+    held: Vec<(Box<str>, Held)>,
     /// Names used as the callee of a call or `new`.
-    pub called: HashSet<String>,
-    /// `name = { .. }` declarations: name -> object range.
-    pub consts: HashMap<String, (usize, usize)>,
-    /// Names read as a paginated response somewhere (`x.data`,
-    /// `x.totalCount`, `const { data } = x`).
-    pub page_reads: HashSet<String>,
+    called: Vec<Box<str>>,
+    /// `name = { .. }` declarations: name, object range, object text hash.
+    consts: Vec<(Box<str>, usize, usize, u64)>,
+    /// Names read as a paginated response (`x.data`, `x.totalCount`,
+    /// `const { data } = x`).
+    page_reads: Vec<Box<str>>,
 }
 
-impl Walked {
-    /// A hash of everything here that a rule may read across top-level
-    /// statements, without byte positions (edits move them): re-analysing
-    /// only the statements an edit touched is sound while it is unchanged.
-    pub fn signature(&self, src: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut held: Vec<(&str, u8)> = self
-            .held
-            .iter()
-            .map(|(k, v)| (k.as_str(), *v as u8))
-            .collect();
-        held.sort_unstable();
-        let mut called: Vec<&str> = self.called.iter().map(String::as_str).collect();
-        called.sort_unstable();
-        let mut consts: Vec<(&str, &str)> = self
-            .consts
-            .iter()
-            .map(|(k, (s, e))| (k.as_str(), src.get(*s..*e).unwrap_or("")))
-            .collect();
-        consts.sort_unstable();
-        let mut pages: Vec<&str> = self.page_reads.iter().map(String::as_str).collect();
-        pages.sort_unstable();
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (held, called, consts, pages).hash(&mut h);
-        h.finish()
+impl Delta {
+    fn is_empty(&self) -> bool {
+        self.held.is_empty()
+            && self.called.is_empty()
+            && self.consts.is_empty()
+            && self.page_reads.is_empty()
     }
 }
 
-pub fn walk(tree: &Tree, src: &str) -> Walked {
+/// Deltas of the last walk, by (statement text hash, hash of the state
+/// before it). A delta depends on nothing else, so the next walk after an
+/// edit only walks the statements it cannot find here.
+#[derive(Debug, Default, Clone)]
+pub struct WalkCache {
+    deltas: HashMap<(u64, u64), Arc<Delta>>,
+}
+
+/// Folded views of the deltas, built on the first question that needs them.
+#[derive(Debug, Default)]
+struct Views {
+    held: HashMap<String, Held>,
+    called: HashSet<String>,
+    consts: HashMap<String, (usize, usize)>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// The statement's start byte.
+    start: usize,
+    key: (u64, u64),
+    delta: Arc<Delta>,
+}
+
+/// What one walk of the file learns: a delta per top-level statement.
+#[derive(Debug, Default)]
+pub struct Walked {
+    entries: Vec<Entry>,
+    /// The hash chained over every non-empty delta in order.
+    chain: u64,
+    views: OnceCell<Views>,
+    /// Whether the deltas may be reused by the next walk.
+    reusable: bool,
+}
+
+impl Walked {
+    fn views(&self) -> &Views {
+        self.views.get_or_init(|| {
+            let mut v = Views::default();
+            for Entry { start, delta, .. } in &self.entries {
+                for (name, k) in &delta.held {
+                    v.held.insert(name.to_string(), *k);
+                }
+                for name in &delta.called {
+                    if !v.called.contains(&**name) {
+                        v.called.insert(name.to_string());
+                    }
+                }
+                for (name, s, e, _) in &delta.consts {
+                    if !v.consts.contains_key(&**name) {
+                        v.consts.insert(name.to_string(), (start + s, start + e));
+                    }
+                }
+            }
+            v
+        })
+    }
+
+    /// Local names -> what they hold, from declarations, destructuring,
+    /// `for .. of` and array callbacks, in document order.
+    pub fn held(&self) -> &HashMap<String, Held> {
+        &self.views().held
+    }
+
+    /// A hash of everything here that a rule may read across top-level
+    /// statements, without byte positions (edits move them): re-analysing
+    /// only the statements an edit touched is sound while it is unchanged.
+    pub fn signature(&self) -> u64 {
+        self.chain
+    }
+
+    /// The deltas, for the next walk of the same document.
+    pub fn cache(&self) -> Option<WalkCache> {
+        self.reusable.then(|| WalkCache {
+            deltas: self
+                .entries
+                .iter()
+                .map(|e| (e.key, e.delta.clone()))
+                .collect(),
+        })
+    }
+}
+
+fn fx<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = FxHasher::default();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// Walks the file one top-level statement at a time, taking the delta of a
+/// statement from `prev` when its text and the state before it are the
+/// same. A tree with syntax errors is walked whole: the same text can be
+/// recovered differently next to other broken text.
+pub fn walk(tree: &Tree, src: &str, prev: Option<&WalkCache>) -> Walked {
     let k = Kinds::of(tree);
-    let mut w = Walked::default();
-    let names = &mut w.held;
-    let mut cursor = tree.walk();
+    let root = tree.root_node();
+    let reusable = !root.has_error();
+    let prev = prev.filter(|_| reusable);
+    let mut names: HashMap<String, Held> = HashMap::new();
+    // How many entries `names` has taken in: it is only brought up to date
+    // when a statement has to be walked.
+    let mut folded = 0;
+    let mut entries: Vec<Entry> = Vec::with_capacity(root.child_count() as usize);
+    let mut chain = 0u64;
+    let mut cursor = root.walk();
+    for child in root.children(&mut cursor) {
+        let key = (fx(&(child.kind_id(), &src[child.byte_range()])), chain);
+        let delta = match prev.and_then(|c| c.deltas.get(&key)) {
+            Some(d) => d.clone(),
+            None => {
+                for e in &entries[folded..] {
+                    for (name, held) in &e.delta.held {
+                        names.insert(name.to_string(), *held);
+                    }
+                }
+                folded = entries.len() + 1;
+                Arc::new(walk_statement(child, src, &k, &mut names))
+            }
+        };
+        if !delta.is_empty() {
+            chain = fx(&(chain, &*delta));
+        }
+        entries.push(Entry {
+            start: child.start_byte(),
+            key,
+            delta,
+        });
+    }
+    Walked {
+        entries,
+        chain,
+        views: OnceCell::new(),
+        reusable,
+    }
+}
+
+/// Records what a declaration binds, both for the rest of the walk and in
+/// the statement's delta.
+struct Binder<'a> {
+    names: &'a mut HashMap<String, Held>,
+    log: &'a mut Vec<(Box<str>, Held)>,
+}
+
+impl Binder<'_> {
+    fn bind(&mut self, name: &str, kind: Held) {
+        self.names.insert(name.to_string(), kind);
+        self.log.push((name.into(), kind));
+    }
+}
+
+fn walk_statement(
+    statement: Node,
+    src: &str,
+    k: &Kinds,
+    names: &mut HashMap<String, Held>,
+) -> Delta {
+    let mut d = Delta::default();
+    let mut held = Vec::new();
+    let mut cursor = statement.walk();
     'walk: loop {
         let node = cursor.node();
         let id = node.kind_id();
@@ -193,19 +344,27 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
                 // Destructuring binds distinctive property names
                 // (`{ auth } = req`) whatever the source holds.
                 let kind = classify(v, src, names);
-                bind_target(t, kind, src, names);
+                let mut b = Binder {
+                    names,
+                    log: &mut held,
+                };
+                bind_target(t, kind, src, &mut b);
                 let v = unwrap_expr(v);
                 if id == k.declarator
                     && v.kind() == "identifier"
                     && t.kind() == "object_pattern"
                     && has_key(t, src, &["data", "totalCount"])
                 {
-                    w.page_reads.insert(text(v, src).to_string());
+                    d.page_reads.push(text(v, src).into());
                 }
                 if id == k.declarator && t.kind() == "identifier" && v.kind() == "object" {
-                    w.consts
-                        .entry(text(t, src).to_string())
-                        .or_insert((v.start_byte(), v.end_byte()));
+                    let base = statement.start_byte();
+                    d.consts.push((
+                        text(t, src).into(),
+                        v.start_byte() - base,
+                        v.end_byte() - base,
+                        fx(text(v, src)),
+                    ));
                 }
             }
         } else if id == k.for_in {
@@ -215,13 +374,21 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
             );
             if let (Some(l), Some(r)) = (left, right) {
                 if classify(r, src, names) == Some(Held::ExternalAccountList) {
-                    bind_target(l, Some(Held::ExternalAccount), src, names);
+                    let mut b = Binder {
+                        names,
+                        log: &mut held,
+                    };
+                    bind_target(l, Some(Held::ExternalAccount), src, &mut b);
                 }
             }
         } else if id == k.arrow || id == k.function {
             if let Some(p) = first_param(node) {
                 if callback_source(node, src, names) == Some(Held::ExternalAccountList) {
-                    bind_target(p, Some(Held::ExternalAccount), src, names);
+                    let mut b = Binder {
+                        names,
+                        log: &mut held,
+                    };
+                    bind_target(p, Some(Held::ExternalAccount), src, &mut b);
                 }
             }
         } else if id == k.member {
@@ -232,7 +399,7 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
                     .child_by_field_id(k.object)
                     .filter(|o| o.kind() == "identifier")
                 {
-                    w.page_reads.insert(text(o, src).to_string());
+                    d.page_reads.push(text(o, src).into());
                 }
             }
         } else if id == k.call || id == k.new {
@@ -240,13 +407,16 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
                 .child_by_field_name("function")
                 .or_else(|| node.child_by_field_name("constructor"));
             if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
-                w.called.insert(text(c, src).to_string());
+                d.called.push(text(c, src).into());
             }
         }
         if cursor.goto_first_child() {
             continue;
         }
         loop {
+            if cursor.node() == statement {
+                break 'walk;
+            }
             if cursor.goto_next_sibling() {
                 continue 'walk;
             }
@@ -255,7 +425,8 @@ pub fn walk(tree: &Tree, src: &str) -> Walked {
             }
         }
     }
-    w
+    d.held = held;
+    d
 }
 
 /// The first parameter of a function, without its type annotation or default.
@@ -295,11 +466,11 @@ fn callback_source(func: Node, src: &str, names: &HashMap<String, Held>) -> Opti
 
 /// Records what the names of a declaration target hold; `kind` is what the
 /// whole value holds, if known.
-fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut HashMap<String, Held>) {
+fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut Binder) {
     match target.kind() {
         "identifier" => {
             if let Some(k) = kind {
-                names.insert(text(target, src).to_string(), k);
+                names.bind(text(target, src), k);
             }
         }
         "object_pattern" => {
@@ -309,7 +480,7 @@ fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut HashMap<
                     "shorthand_property_identifier_pattern" => {
                         let name = text(prop, src);
                         if let Some(k) = member_kind(name) {
-                            names.insert(name.to_string(), k);
+                            names.bind(name, k);
                         }
                     }
                     "pair_pattern" => {
@@ -336,7 +507,7 @@ fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut HashMap<
             let mut c = target.walk();
             for el in target.named_children(&mut c) {
                 if el.kind() == "identifier" {
-                    names.insert(text(el, src).to_string(), Held::ExternalAccount);
+                    names.bind(text(el, src), Held::ExternalAccount);
                 }
             }
         }
@@ -550,7 +721,7 @@ mod tests {
     use crate::engine::{lang::Lang, parse};
 
     fn walked(src: &str) -> Walked {
-        walk(&parse(src, Lang::TypeScript, None).unwrap(), src)
+        walk(&parse(src, Lang::TypeScript, None).unwrap(), src, None)
     }
 
     #[test]
@@ -558,12 +729,15 @@ mod tests {
         let w = walked(
             "const a = req.auth;\nconst { claims } = a;\nconst opts = { x: 1 };\nmake(opts);\nconst u = await list();\nu.data.map(f);\nfor (const acc of user.externalAccounts) {}\n",
         );
-        assert_eq!(w.held.get("a"), Some(&Held::AuthObject));
-        assert_eq!(w.held.get("claims"), Some(&Held::Claims));
-        assert_eq!(w.held.get("acc"), Some(&Held::ExternalAccount));
-        assert!(w.called.contains("make"));
-        assert!(w.consts.contains_key("opts"));
-        assert!(w.page_reads.contains("u"));
+        assert_eq!(w.held().get("a"), Some(&Held::AuthObject));
+        assert_eq!(w.held().get("claims"), Some(&Held::Claims));
+        assert_eq!(w.held().get("acc"), Some(&Held::ExternalAccount));
+        assert!(w.views().called.contains("make"));
+        assert_eq!(w.views().consts.get("opts"), Some(&(55, 63)));
+        assert!(w
+            .entries
+            .iter()
+            .any(|e| e.delta.page_reads.contains(&"u".into())));
     }
 
     #[test]
@@ -571,8 +745,62 @@ mod tests {
         let a = "const opts = { x: 1 };\nmake(opts);\n";
         let moved = "\n\nconst opts = { x: 1 };\n\nmake(opts);\n";
         let changed = "const opts = { y: 1 };\nmake(opts);\n";
-        let sig = |s: &str| walked(s).signature(s);
+        let sig = |s: &str| walked(s).signature();
         assert_eq!(sig(a), sig(moved));
         assert_ne!(sig(a), sig(changed));
+    }
+
+    /// Everything a rule can read from a walk, with positions.
+    fn seen(
+        w: &Walked,
+    ) -> (
+        Vec<(String, Held)>,
+        Vec<String>,
+        Vec<(String, (usize, usize))>,
+        u64,
+    ) {
+        let v = w.views();
+        let mut held: Vec<_> = v.held.iter().map(|(k, h)| (k.clone(), *h)).collect();
+        held.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut called: Vec<_> = v.called.iter().cloned().collect();
+        called.sort();
+        let mut consts: Vec<_> = v.consts.iter().map(|(k, r)| (k.clone(), *r)).collect();
+        consts.sort();
+        (held, called, consts, w.chain)
+    }
+
+    #[test]
+    fn a_walk_reusing_deltas_equals_a_fresh_walk() {
+        let before = "const a = req.auth;\nconst opts = { x: 1 };\nconst { claims } = a;\nfor (const acc of user.externalAccounts) { acc.picture; }\nmake(opts);\n";
+        let edits = [
+            // Text before every statement moves.
+            ("", "\n\n"),
+            // The first statement stops binding `a`: the third changes too.
+            ("const a = req.auth;", "const a = req.other;"),
+            // A const object changes its content but not its length.
+            ("{ x: 1 }", "{ y: 1 }"),
+            // A new statement in the middle.
+            ("make(opts);", "const b = a;\nmake(opts);"),
+            // Broken text: walked whole.
+            ("make(opts);", "make(opts;"),
+        ];
+        for (from, to) in edits {
+            let after = before.replacen(from, to, 1);
+            let after = if from.is_empty() {
+                format!("{to}{before}")
+            } else {
+                after
+            };
+            let old = parse(before, Lang::TypeScript, None).unwrap();
+            let cache = walk(&old, before, None).cache().unwrap();
+            let tree = parse(&after, Lang::TypeScript, None).unwrap();
+            let reused = walk(&tree, &after, Some(&cache));
+            let fresh = walk(&tree, &after, None);
+            assert_eq!(
+                seen(&reused),
+                seen(&fresh),
+                "after replacing {from:?} with {to:?}"
+            );
+        }
     }
 }
