@@ -750,15 +750,15 @@ mod tests {
         assert_ne!(sig(a), sig(changed));
     }
 
-    /// Everything a rule can read from a walk, with positions.
-    fn seen(
-        w: &Walked,
-    ) -> (
+    type Seen = (
         Vec<(String, Held)>,
         Vec<String>,
         Vec<(String, (usize, usize))>,
         u64,
-    ) {
+    );
+
+    /// Everything a rule can read from a walk, with positions.
+    fn seen(w: &Walked) -> Seen {
         let v = w.views();
         let mut held: Vec<_> = v.held.iter().map(|(k, h)| (k.clone(), *h)).collect();
         held.sort_by(|a, b| a.0.cmp(&b.0));
