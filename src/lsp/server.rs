@@ -35,7 +35,10 @@ use tower_lsp_server::{
     Client, LanguageServer, LspService, Server,
 };
 
-use super::{document::Document, guard};
+use super::{
+    document::Document,
+    guard::{self, Frame},
+};
 use crate::engine::{
     fixes,
     lang::Lang,
@@ -43,6 +46,7 @@ use crate::engine::{
     position::{Encoding, LineIndex},
     query, workspace, Finding, Settings, Severity,
 };
+use tokio::sync::mpsc::Sender;
 
 pub const SOURCE: &str = "clerk-core2";
 pub const FIX_ALL_KIND: &str = "source.fixAll.clerk-core2";
@@ -82,6 +86,40 @@ struct Inner {
     publish_lock: tokio::sync::Mutex<()>,
     /// Ticks on every open and change; orders documents by recent use.
     clock: std::sync::atomic::AtomicU64,
+    /// The outgoing frames, for diagnostics of open documents: serialised
+    /// once, straight from the diagnostics, instead of through the
+    /// library's generic JSON value.
+    out: tokio::sync::mpsc::Sender<Frame>,
+}
+
+/// `textDocument/publishDiagnostics` as borrowed parts.
+#[derive(serde::Serialize)]
+struct PublishFrame<'a> {
+    jsonrpc: &'static str,
+    method: &'static str,
+    params: PublishParams<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct PublishParams<'a> {
+    uri: &'a Uri,
+    diagnostics: &'a [Diagnostic],
+    version: i32,
+}
+
+/// A whole `publishDiagnostics` frame for an open document's version.
+fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: i32) -> Frame {
+    let body = serde_json::to_vec(&PublishFrame {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: PublishParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    })
+    .unwrap_or_default();
+    guard::frame(&body)
 }
 
 /// Open documents that keep their syntax tree: the ones being edited. The
@@ -451,8 +489,10 @@ impl Inner {
             if !doc.accept(analyzed) {
                 return None;
             }
-            let out = (this.diagnostics(&doc), doc.version, doc.generation);
+            let (version, generation) = (doc.version, doc.generation);
+            let diags = this.diagnostics(&doc);
             drop(doc);
+            let out = (publish_frame(&key, &diags, version), version, generation);
             // A full analysis may have given a resting document its tree back.
             if fresh_tree {
                 this.rest_idle();
@@ -460,14 +500,14 @@ impl Inner {
             Some(out)
         })
         .await;
-        if let Ok(Some((diags, version, generation))) = done {
-            self.publish_doc(uri, diags, version, generation).await;
+        if let Ok(Some((frame, version, generation))) = done {
+            self.publish_doc(uri, frame, version, generation).await;
         }
     }
 
     /// Pushes an open document's diagnostics unless a newer analysis of it
     /// exists by the time it is its turn to be sent.
-    async fn publish_doc(&self, uri: Uri, diags: Vec<Diagnostic>, version: i32, generation: u64) {
+    async fn publish_doc(&self, uri: Uri, frame: Frame, version: i32, generation: u64) {
         if self.caps().pull {
             return;
         }
@@ -478,15 +518,13 @@ impl Inner {
             .map(|d| (d.analyzed, d.version))
             .is_some_and(|(g, v)| g == generation && v == version);
         if current {
-            self.client
-                .publish_diagnostics(uri, diags, Some(version))
-                .await;
+            let _ = self.out.send(frame).await;
         }
     }
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, out: Sender<Frame>) -> Backend {
         Backend {
             inner: Arc::new(Inner {
                 client,
@@ -499,6 +537,7 @@ impl Backend {
                 shut_down,
                 publish_lock: tokio::sync::Mutex::new(()),
                 clock: std::sync::atomic::AtomicU64::new(0),
+                out,
             }),
         }
     }
@@ -521,7 +560,7 @@ impl Backend {
             entry.reanalyze(&settings);
             out.push((
                 entry.key().clone(),
-                inner.diagnostics(&entry),
+                publish_frame(entry.key(), &inner.diagnostics(&entry), entry.version),
                 entry.version,
                 entry.generation,
             ));
@@ -531,8 +570,8 @@ impl Backend {
                 let _ = inner.client.workspace_diagnostic_refresh().await;
             }
         } else {
-            for (uri, diags, version, generation) in out {
-                inner.publish_doc(uri, diags, version, generation).await;
+            for (uri, frame, version, generation) in out {
+                inner.publish_doc(uri, frame, version, generation).await;
             }
         }
         tokio::spawn(inner.clone().scan_workspace());
@@ -651,14 +690,14 @@ impl LanguageServer for Backend {
         // request right after `didOpen` then always sees findings.
         let mut doc = Document::new(lang, td.version, td.text, &inner.settings());
         inner.touch(&mut doc);
-        let diags = inner.diagnostics(&doc);
+        let frame = publish_frame(&td.uri, &inner.diagnostics(&doc), td.version);
         let generation = doc.generation;
         inner.docs.insert(td.uri.clone(), doc);
         inner.rest_idle();
         let from_disk = inner.disk.remove(&td.uri).is_some();
         if !inner.caps().pull {
             inner
-                .publish_doc(td.uri, diags, td.version, generation)
+                .publish_doc(td.uri, frame, td.version, generation)
                 .await;
         } else if from_disk && !inner.workspace_pull.load(Ordering::SeqCst) {
             // The pulled diagnostics take over from the pushed disk ones.
@@ -933,11 +972,12 @@ where
 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    let (server_in, to_server) = tokio::io::duplex(1 << 16);
-    let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (frames, outgoing) = tokio::sync::mpsc::channel(64);
     let replies = frames.clone();
+    let direct = frames.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag, direct));
+    let (server_in, to_server) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let run = async move {
         let server = Server::new(server_in, server_out, socket).serve(guard::CatchPanics(service));
         let pump = guard::pump(input, to_server, replies);
