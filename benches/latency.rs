@@ -8,15 +8,40 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde_json::{json, Value};
+use serde_json::{json, value::RawValue, Value};
+use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
 #[path = "support/gen.rs"]
 mod gen;
 
+/// One message from the server. Diagnostics are decoded into their types,
+/// as an editor does, rather than into a generic JSON tree.
+enum Msg {
+    Publish(PublishDiagnosticsParams),
+    Other(Value),
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    method: Option<&'a str>,
+    #[serde(borrow)]
+    params: Option<&'a RawValue>,
+}
+
+fn decode(buf: &[u8]) -> Msg {
+    let env: Envelope = serde_json::from_slice(buf).unwrap();
+    match (env.method, env.params) {
+        (Some("textDocument/publishDiagnostics"), Some(p)) => {
+            Msg::Publish(serde_json::from_str(p.get()).unwrap())
+        }
+        _ => Msg::Other(serde_json::from_slice(buf).unwrap()),
+    }
+}
+
 struct Server {
     child: Child,
     stdin: ChildStdin,
-    rx: mpsc::Receiver<Value>,
+    rx: mpsc::Receiver<Msg>,
     next_id: i64,
 }
 
@@ -52,7 +77,7 @@ impl Server {
                 if r.read_exact(&mut buf).is_err() {
                     return;
                 }
-                if tx.send(serde_json::from_slice(&buf).unwrap()).is_err() {
+                if tx.send(decode(&buf)).is_err() {
                     return;
                 }
             }
@@ -81,27 +106,26 @@ impl Server {
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         loop {
-            let m = self.recv();
-            if m["id"] == id && m.get("method").is_none() {
-                return m;
+            if let Msg::Other(m) = self.recv() {
+                if m["id"] == id && m.get("method").is_none() {
+                    return m;
+                }
             }
         }
     }
 
-    fn recv(&mut self) -> Value {
+    fn recv(&mut self) -> Msg {
         self.rx
             .recv_timeout(Duration::from_secs(30))
             .expect("server answers")
     }
 
-    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Value {
+    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> PublishDiagnosticsParams {
         loop {
-            let m = self.recv();
-            if m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-            {
-                return m;
+            if let Msg::Publish(p) = self.recv() {
+                if p.uri.as_str() == uri && p.version == Some(version as i32) {
+                    return p;
+                }
             }
         }
     }
@@ -172,7 +196,7 @@ fn typing(lines: usize, edits: usize) -> (Duration, Duration, usize) {
     s.initialize();
     s.open(uri, &text);
     let first = s.wait_diagnostics(uri, 1);
-    let findings = first["params"]["diagnostics"].as_array().unwrap().len();
+    let findings = first.diagnostics.len();
     let line = lines / 2;
     let mut times = Vec::with_capacity(edits);
     for v in 2..(edits as i64 + 2) {
@@ -212,12 +236,13 @@ fn burst(lines: usize, edits: i64) -> (Duration, usize, bool) {
     }
     let mut seen = Vec::new();
     loop {
-        let m = s.recv();
-        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
-            let v = m["params"]["version"].as_i64().unwrap();
-            seen.push(v);
-            if v == edits + 1 {
-                break;
+        if let Msg::Publish(p) = s.recv() {
+            if p.uri.as_str() == uri {
+                let v = i64::from(p.version.unwrap_or(-1));
+                seen.push(v);
+                if v == edits + 1 {
+                    break;
+                }
             }
         }
     }
