@@ -1,7 +1,11 @@
 //! Parse + analyse per file size, against tree-sitter parsing alone.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-use clerk_core2_lsp::engine::{self, lang::Lang, query, Settings};
+use clerk_core2_lsp::{
+    engine::{self, lang::Lang, position::Encoding, query, Settings},
+    lsp::{document::Document, server::diagnostics},
+};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -41,5 +45,35 @@ fn query_compile(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, per_file_size, query_compile);
+/// One keystroke in an open document, in process: the edit, the
+/// incremental reparse and analysis, and the diagnostics in protocol form.
+/// Characters are typed at the start of the middle line and deleted again,
+/// as the latency driver does over stdio.
+fn keystroke(c: &mut Criterion) {
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("keystroke");
+    for lines in [1_000usize, 10_000] {
+        let mut doc = Document::new(Lang::TypeScript, 1, gen::clerk_file(lines), &settings);
+        let line = (lines / 2) as u32;
+        let mut typed = false;
+        g.bench_function(BenchmarkId::from_parameter(lines), |b| {
+            b.iter(|| {
+                let end = if typed { 1 } else { 0 };
+                let change = TextDocumentContentChangeEvent {
+                    range: Some(Range::new(Position::new(line, 0), Position::new(line, end))),
+                    range_length: None,
+                    text: if typed { String::new() } else { "x".into() },
+                };
+                typed = !typed;
+                doc.apply_changes(&[change], Encoding::Utf16);
+                let a = doc.snapshot().analyze(&settings);
+                doc.accept(a);
+                diagnostics(&doc, Encoding::Utf16).len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, per_file_size, query_compile, keystroke);
 criterion_main!(benches);

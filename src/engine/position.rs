@@ -77,6 +77,71 @@ pub fn linecol_to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
     rope.char_to_byte(ch)
 }
 
+/// Converts many offsets of one text, mostly in ascending order, in time
+/// proportional to the text between them: a sweep forward from the last
+/// offset, with the rope to jump back. `text` must be the rope's content.
+pub struct Sweep<'a> {
+    rope: &'a Rope,
+    text: &'a str,
+    line: usize,
+    line_start: usize,
+    /// Where counting stopped, and the column there, on `line`.
+    at: usize,
+    col: usize,
+    enc: Encoding,
+}
+
+impl<'a> Sweep<'a> {
+    pub fn new(rope: &'a Rope, text: &'a str, enc: Encoding) -> Sweep<'a> {
+        Sweep {
+            rope,
+            text,
+            line: 0,
+            line_start: 0,
+            at: 0,
+            col: 0,
+            enc,
+        }
+    }
+
+    pub fn linecol(&mut self, byte: usize) -> LineCol {
+        let byte = byte.min(self.text.len());
+        if byte < self.at || !self.text.is_char_boundary(byte) {
+            if !self.text.is_char_boundary(byte) {
+                return offset_to_linecol(self.rope, byte, self.enc);
+            }
+            self.line = self.rope.byte_to_line(byte);
+            self.line_start = self.rope.line_to_byte(self.line);
+            self.at = self.line_start;
+            self.col = 0;
+        }
+        let bytes = self.text.as_bytes();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[self.at..byte]) {
+            let i = self.at + i;
+            // `\r\n` is one break, counted at its `\n`.
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            self.line += 1;
+            self.line_start = i + 1;
+            self.col = 0;
+        }
+        let from = self.at.max(self.line_start);
+        let run = &self.text[from..byte];
+        self.col += match self.enc {
+            Encoding::Utf8 => run.len(),
+            _ if run.is_ascii() => run.len(),
+            Encoding::Utf16 => run.chars().map(char::len_utf16).sum(),
+            Encoding::Utf32 => run.chars().count(),
+        };
+        self.at = byte;
+        LineCol {
+            line: self.line as u32,
+            col: self.col as u32,
+        }
+    }
+}
+
 /// Line/column conversion for a plain string, where building a rope once is
 /// cheaper than scanning per finding (the CLI).
 pub struct LineIndex {
@@ -134,6 +199,27 @@ mod tests {
         assert_eq!(linecol_to_offset(&r, lc(0, 2), Encoding::Utf16), 4);
         // Inside a UTF-8 sequence: start of the character.
         assert_eq!(linecol_to_offset(&r, lc(0, 2), Encoding::Utf8), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_sweep_agrees_with_the_rope(
+            text in "(a|é|😀|\\r|\\n|\\r\\n|中| ){0,60}",
+            offsets in proptest::collection::vec(0usize..200, 0..30),
+        ) {
+            let rope = Rope::from_str(&text);
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let mut sweep = Sweep::new(&rope, &text, enc);
+                for &o in &offsets {
+                    let o = o.min(text.len());
+                    proptest::prop_assert_eq!(
+                        sweep.linecol(o),
+                        offset_to_linecol(&rope, o, enc),
+                        "offset {} of {:?} in {:?}", o, text, enc
+                    );
+                }
+            }
+        }
     }
 
     #[test]

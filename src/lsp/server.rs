@@ -43,8 +43,10 @@ use crate::engine::{
     fixes,
     lang::Lang,
     limits,
-    position::{Encoding, LineIndex},
-    query, workspace, Finding, Settings, Severity,
+    position::{Encoding, LineIndex, Sweep},
+    query,
+    rules::{self, Rule},
+    workspace, Finding, Settings, Severity,
 };
 use tokio::sync::mpsc::Sender;
 
@@ -208,8 +210,39 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     roots
 }
 
-pub fn to_diagnostic(doc: &Document, f: &Finding, enc: Encoding) -> Diagnostic {
-    diagnostic(f, doc.range(&f.range, enc))
+/// Every open document's diagnostics, in the order of its findings.
+pub fn diagnostics(doc: &Document, enc: Encoding) -> Vec<Diagnostic> {
+    // Findings are sorted by start; their ends nearly so.
+    let mut starts = Sweep::new(&doc.rope, &doc.text, enc);
+    let mut ends = Sweep::new(&doc.rope, &doc.text, enc);
+    doc.findings
+        .iter()
+        .map(|f| {
+            let (s, e) = (starts.linecol(f.range.start), ends.linecol(f.range.end));
+            diagnostic(
+                f,
+                tower_lsp_server::ls_types::Range::new(
+                    tower_lsp_server::ls_types::Position::new(s.line, s.col),
+                    tower_lsp_server::ls_types::Position::new(e.line, e.col),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The guide link of a rule, parsed once per rule rather than per finding.
+fn guide_link(rule: &'static Rule) -> Option<Uri> {
+    static LINKS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
+    LINKS
+        .get_or_init(|| {
+            rules::catalogue()
+                .iter()
+                .filter_map(|r| Some((r.id, r.url().parse().ok()?)))
+                .collect()
+        })
+        .get(rule.id)
+        .cloned()
+        .or_else(|| rule.url().parse().ok())
 }
 
 fn diagnostic(f: &Finding, range: tower_lsp_server::ls_types::Range) -> Diagnostic {
@@ -217,12 +250,7 @@ fn diagnostic(f: &Finding, range: tower_lsp_server::ls_types::Range) -> Diagnost
         range,
         severity: Some(lsp_severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.id.to_string())),
-        code_description: f
-            .rule
-            .url()
-            .parse()
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: guide_link(f.rule).map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: f.message.clone(),
         ..Default::default()
@@ -307,11 +335,7 @@ impl Inner {
     }
 
     fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
-        let enc = self.enc();
-        doc.findings
-            .iter()
-            .map(|f| to_diagnostic(doc, f, enc))
-            .collect()
+        diagnostics(doc, self.enc())
     }
 
     fn under_roots(&self, path: &Path) -> bool {
