@@ -129,8 +129,54 @@ fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Whole statements, so that most edits keep the file free of syntax
+/// errors: the path where statements the parser restructured are found by
+/// comparing top-level bounds rather than whole trees.
+fn statement() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("const a = req.auth;\n"),
+        Just("const { claims } = a;\n"),
+        Just("make(opts);\n"),
+        Just("const opts = { apiKey: 'k' };\n"),
+        Just("setKey('y');\n"),
+        Just("import * as sdk from '@clerk/clerk-sdk-node';\n"),
+        Just("users.forEach((u) => u.profileImageUrl);\n"),
+        Just("const users = await clerkClient.users.getUserList();\n"),
+        Just("function g() {\n"),
+        Just("}\n"),
+        Just("// clerk-core2-ignore-next-line\n"),
+        Just("x\n"),
+        Just("(y)\n"),
+    ]
+    .prop_map(str::to_string)
+}
+
+fn statement_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0u32..14, statement()).prop_map(|(line, text)| Op::Edit {
+            line,
+            col: 0,
+            len_lines: 0,
+            len_cols: 0,
+            text
+        }),
+        (0u32..14).prop_map(|line| Op::Edit {
+            line,
+            col: 0,
+            len_lines: 1,
+            len_cols: 0,
+            text: String::new()
+        }),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn whole_statement_edits_equal_fresh(ops in prop::collection::vec(prop::collection::vec(statement_op(), 1..3), 1..12)) {
+        run(ops, Encoding::Utf16)?;
+    }
 
     #[test]
     fn incremental_equals_fresh_utf16(ops in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..12)) {

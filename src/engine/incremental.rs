@@ -153,6 +153,27 @@ fn top_level_object_consts<'t, 's>(
     out
 }
 
+/// Top-level statements of the new tree whose kind or bounds differ from the
+/// old tree's (whose positions `edit` already moved): where the parser
+/// restructured beyond the edits. Between two trees without syntax errors
+/// that and the edited statements are all that can change, because a
+/// statement with the same text and bounds parses the same; it costs a pass
+/// over the top-level children where `Tree::changed_ranges` compares the
+/// trees node by node.
+fn moved_statements(old: &Tree, children: &[Node]) -> Vec<Range<usize>> {
+    let root = old.root_node();
+    let mut cur = root.walk();
+    let before: std::collections::HashSet<(u16, usize, usize)> = root
+        .children(&mut cur)
+        .map(|c| (c.kind_id(), c.start_byte(), c.end_byte()))
+        .collect();
+    children
+        .iter()
+        .filter(|c| !before.contains(&(c.kind_id(), c.start_byte(), c.end_byte())))
+        .map(|c| c.byte_range())
+        .collect()
+}
+
 /// Analyses `tree` (parsed from `src`), reusing `prev` when the edits since
 /// it are known. `old_tree` is the previous tree with the edits applied.
 pub fn analyze(
@@ -210,11 +231,15 @@ pub fn analyze(
         }
         changed.push(r);
     }
-    changed.extend(
-        old_tree
-            .changed_ranges(tree)
-            .map(|r| r.start_byte..r.end_byte),
-    );
+    if old_tree.root_node().has_error() || root.has_error() {
+        changed.extend(
+            old_tree
+                .changed_ranges(tree)
+                .map(|r| r.start_byte..r.end_byte),
+        );
+    } else {
+        changed.extend(moved_statements(old_tree, &children));
+    }
 
     let mut affected = BTreeSet::new();
     for r in &changed {
