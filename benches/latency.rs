@@ -9,16 +9,36 @@ use std::{
 };
 
 use serde_json::{json, value::RawValue, Value};
-use tower_lsp_server::ls_types::PublishDiagnosticsParams;
+use tower_lsp_server::ls_types::Range;
 
 #[path = "support/gen.rs"]
 mod gen;
 
-/// One message from the server. Diagnostics are decoded into their types,
-/// as an editor does, rather than into a generic JSON tree.
+/// One message from the server. Diagnostics are decoded into plain typed
+/// records, as an editor does, rather than into a generic JSON tree.
 enum Msg {
-    Publish(PublishDiagnosticsParams),
+    Publish(Published),
     Other(Value),
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Published {
+    uri: String,
+    version: Option<i32>,
+    diagnostics: Vec<Diag>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+struct Diag {
+    range: Range,
+    severity: Option<u8>,
+    code: Option<Value>,
+    code_description: Option<Value>,
+    source: Option<String>,
+    message: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -120,10 +140,10 @@ impl Server {
             .expect("server answers")
     }
 
-    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> PublishDiagnosticsParams {
+    fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Published {
         loop {
             if let Msg::Publish(p) = self.recv() {
-                if p.uri.as_str() == uri && p.version == Some(version as i32) {
+                if p.uri == uri && p.version == Some(version as i32) {
                     return p;
                 }
             }
@@ -237,7 +257,7 @@ fn burst(lines: usize, edits: i64) -> (Duration, usize, bool) {
     let mut seen = Vec::new();
     loop {
         if let Msg::Publish(p) = s.recv() {
-            if p.uri.as_str() == uri {
+            if p.uri == uri {
                 let v = i64::from(p.version.unwrap_or(-1));
                 seen.push(v);
                 if v == edits + 1 {

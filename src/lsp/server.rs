@@ -25,11 +25,12 @@ use tower_lsp_server::{
         FileSystemWatcher, FullDocumentDiagnosticReport, GlobPattern, Hover, HoverContents,
         HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
         InitializedParams, MarkupContent, MarkupKind, MessageType, NumberOrString, OneOf,
-        OptionalVersionedTextDocumentIdentifier, PositionEncodingKind, ProgressToken, Registration,
-        RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport,
-        ServerCapabilities, ServerInfo, TextDocumentEdit, TextDocumentSyncCapability,
-        TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit, UnchangedDocumentDiagnosticReport,
-        Uri, WorkspaceDiagnosticParams, WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult,
+        OptionalVersionedTextDocumentIdentifier, Position, PositionEncodingKind, ProgressToken,
+        Range as LspRange, Registration, RelatedFullDocumentDiagnosticReport,
+        RelatedUnchangedDocumentDiagnosticReport, ServerCapabilities, ServerInfo, TextDocumentEdit,
+        TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextEdit,
+        UnchangedDocumentDiagnosticReport, Uri, WorkspaceDiagnosticParams,
+        WorkspaceDiagnosticReport, WorkspaceDiagnosticReportResult,
         WorkspaceDocumentDiagnosticReport, WorkspaceEdit, WorkspaceFullDocumentDiagnosticReport,
     },
     Client, LanguageServer, LspService, Server,
@@ -105,19 +106,52 @@ struct PublishFrame<'a> {
 #[derive(serde::Serialize)]
 struct PublishParams<'a> {
     uri: &'a Uri,
-    diagnostics: &'a [Diagnostic],
+    diagnostics: Vec<DiagnosticRef<'a>>,
     version: i32,
 }
 
-/// A whole `publishDiagnostics` frame for an open document's version.
-fn publish_frame(uri: &Uri, diagnostics: &[Diagnostic], version: i32) -> Frame {
+/// A diagnostic as borrowed parts: serialises as `diagnostic` builds it,
+/// without copying four strings per finding on every keystroke.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticRef<'a> {
+    range: LspRange,
+    severity: DiagnosticSeverity,
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_description: Option<HrefRef>,
+    source: &'static str,
+    message: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct HrefRef {
+    href: &'static Uri,
+}
+
+fn diagnostic_ref(f: &Finding, range: LspRange) -> DiagnosticRef<'_> {
+    DiagnosticRef {
+        range,
+        severity: lsp_severity(f.severity),
+        code: f.rule.id,
+        code_description: guide_link(f.rule).map(|href| HrefRef { href }),
+        source: SOURCE,
+        message: &f.message,
+    }
+}
+
+/// A whole `publishDiagnostics` frame for an open document's current
+/// findings and version.
+fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     let body = serde_json::to_vec(&PublishFrame {
         jsonrpc: "2.0",
         method: "textDocument/publishDiagnostics",
         params: PublishParams {
             uri,
-            diagnostics,
-            version,
+            diagnostics: ranges(doc, enc)
+                .map(|(f, r)| diagnostic_ref(f, r))
+                .collect(),
+            version: doc.version,
         },
     })
     .unwrap_or_default();
@@ -210,47 +244,46 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     roots
 }
 
-/// Every open document's diagnostics, in the order of its findings.
-pub fn diagnostics(doc: &Document, enc: Encoding) -> Vec<Diagnostic> {
+/// An open document's findings with their ranges in `enc`.
+fn ranges(doc: &Document, enc: Encoding) -> impl Iterator<Item = (&Finding, LspRange)> {
     // Findings are sorted by start; their ends nearly so.
     let mut starts = Sweep::new(&doc.rope, &doc.text, enc);
     let mut ends = Sweep::new(&doc.rope, &doc.text, enc);
-    doc.findings
-        .iter()
-        .map(|f| {
-            let (s, e) = (starts.linecol(f.range.start), ends.linecol(f.range.end));
-            diagnostic(
-                f,
-                tower_lsp_server::ls_types::Range::new(
-                    tower_lsp_server::ls_types::Position::new(s.line, s.col),
-                    tower_lsp_server::ls_types::Position::new(e.line, e.col),
-                ),
-            )
-        })
-        .collect()
+    doc.findings.iter().map(move |f| {
+        let (s, e) = (starts.linecol(f.range.start), ends.linecol(f.range.end));
+        (
+            f,
+            LspRange::new(Position::new(s.line, s.col), Position::new(e.line, e.col)),
+        )
+    })
+}
+
+/// An open document's diagnostics, in the order of its findings.
+pub fn diagnostics(doc: &Document, enc: Encoding) -> Vec<Diagnostic> {
+    ranges(doc, enc).map(|(f, r)| diagnostic(f, r)).collect()
 }
 
 /// The guide link of a rule, parsed once per rule rather than per finding.
-fn guide_link(rule: &'static Rule) -> Option<Uri> {
-    static LINKS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
+fn guide_link(rule: &'static Rule) -> Option<&'static Uri> {
+    static LINKS: OnceLock<HashMap<&'static str, Option<Uri>>> = OnceLock::new();
     LINKS
         .get_or_init(|| {
             rules::catalogue()
                 .iter()
-                .filter_map(|r| Some((r.id, r.url().parse().ok()?)))
+                .chain([limits::finding(limits::Skip::ParseTimeout).rule])
+                .map(|r| (r.id, r.url().parse().ok()))
                 .collect()
         })
-        .get(rule.id)
-        .cloned()
-        .or_else(|| rule.url().parse().ok())
+        .get(rule.id)?
+        .as_ref()
 }
 
-fn diagnostic(f: &Finding, range: tower_lsp_server::ls_types::Range) -> Diagnostic {
+fn diagnostic(f: &Finding, range: LspRange) -> Diagnostic {
     Diagnostic {
         range,
         severity: Some(lsp_severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.id.to_string())),
-        code_description: guide_link(f.rule).map(|href| CodeDescription { href }),
+        code_description: guide_link(f.rule).map(|href| CodeDescription { href: href.clone() }),
         source: Some(SOURCE.to_string()),
         message: f.message.clone(),
         ..Default::default()
@@ -513,10 +546,12 @@ impl Inner {
             if !doc.accept(analyzed) {
                 return None;
             }
-            let (version, generation) = (doc.version, doc.generation);
-            let diags = this.diagnostics(&doc);
+            let out = (
+                publish_frame(&key, &doc, this.enc()),
+                doc.version,
+                doc.generation,
+            );
             drop(doc);
-            let out = (publish_frame(&key, &diags, version), version, generation);
             // A full analysis may have given a resting document its tree back.
             if fresh_tree {
                 this.rest_idle();
@@ -584,7 +619,7 @@ impl Backend {
             entry.reanalyze(&settings);
             out.push((
                 entry.key().clone(),
-                publish_frame(entry.key(), &inner.diagnostics(&entry), entry.version),
+                publish_frame(entry.key(), &entry, inner.enc()),
                 entry.version,
                 entry.generation,
             ));
@@ -714,7 +749,7 @@ impl LanguageServer for Backend {
         // request right after `didOpen` then always sees findings.
         let mut doc = Document::new(lang, td.version, td.text, &inner.settings());
         inner.touch(&mut doc);
-        let frame = publish_frame(&td.uri, &inner.diagnostics(&doc), td.version);
+        let frame = publish_frame(&td.uri, &doc, inner.enc());
         let generation = doc.generation;
         inner.docs.insert(td.uri.clone(), doc);
         inner.rest_idle();
@@ -1031,4 +1066,29 @@ where
 /// Serves LSP on stdin/stdout.
 pub async fn serve_stdio() -> i32 {
     serve(tokio::io::stdin(), tokio::io::stdout()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_frames_carry_the_diagnostics_pull_requests_get() {
+        let src = "import { Clerk, setClerkApiKey } from '@clerk/clerk-sdk-node';\nsetClerkApiKey('k'); // é😀\r\nconst c = Clerk({ apiKey: 'k' });\nconst u = await c.users.getUserList({ limit: 1 });\n";
+        let doc = Document::new(Lang::TypeScript, 7, src.into(), &Settings::default());
+        assert!(doc.findings.len() >= 3);
+        let uri: Uri = "file:///p/a.ts".parse().unwrap();
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let frame = publish_frame(&uri, &doc, enc);
+            let body = &frame[frame.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+            let sent: Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(sent["method"], "textDocument/publishDiagnostics");
+            assert_eq!(sent["params"]["uri"], "file:///p/a.ts");
+            assert_eq!(sent["params"]["version"], 7);
+            assert_eq!(
+                sent["params"]["diagnostics"],
+                serde_json::to_value(diagnostics(&doc, enc)).unwrap()
+            );
+        }
+    }
 }
