@@ -114,12 +114,32 @@ pub fn fix_files(
     summary
 }
 
+/// Reports for the files with findings, on all cores: each counts its
+/// lines and columns in one pass over its text.
 fn into_reports(results: Vec<FileResult>) -> Vec<FileReport> {
-    let mut reports: Vec<FileReport> = results
-        .into_iter()
-        .filter(|r| !r.findings.is_empty())
-        .map(|r| FileReport::new(&r.path, r.src, r.findings))
-        .collect();
+    let mut results = results.into_iter().filter(|r| !r.findings.is_empty());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut chunks: Vec<Vec<FileResult>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, r) in results.by_ref().enumerate() {
+        chunks[i % threads].push(r);
+    }
+    let mut reports: Vec<FileReport> = std::thread::scope(|s| {
+        let parts: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|r| FileReport::new(&r.path, &r.src, r.findings))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
+    });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
 }
@@ -181,8 +201,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
             if s.files == 1 { "" } else { "s" }
         );
     }
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Stdout flushes at every line break by itself; a report of many lines
+    // would cost a write each.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match args.format {
         Format::Human => output::human(&mut out, &reports, output::use_colour()),
         Format::Json => output::json(&mut out, &reports),

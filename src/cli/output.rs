@@ -4,11 +4,12 @@ use std::{
     path::Path,
 };
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::engine::{
     catalogue,
-    position::{Encoding, LineCol, LineIndex},
+    position::{line_cols, Encoding, LineCol},
     Finding, Severity,
 };
 
@@ -16,7 +17,7 @@ pub struct FileReport {
     /// Path as the user wrote it (or as found under a folder they named).
     pub path: String,
     pub findings: Vec<Finding>,
-    index: LineIndex,
+    spans: Vec<Span>,
 }
 
 /// 1-based line and UTF-16 column of a finding's start and end.
@@ -26,25 +27,34 @@ pub struct Span {
 }
 
 impl FileReport {
-    pub fn new(path: &Path, src: String, findings: Vec<Finding>) -> FileReport {
+    pub fn new(path: &Path, src: &str, findings: Vec<Finding>) -> FileReport {
         let shown = path.to_string_lossy();
         let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
-        FileReport {
-            path: shown,
-            index: LineIndex::new(&src),
-            findings,
-        }
-    }
-
-    pub fn span(&self, f: &Finding) -> Span {
+        let offsets: Vec<usize> = findings
+            .iter()
+            .flat_map(|f| [f.range.start, f.range.end])
+            .collect();
         let one = |lc: LineCol| LineCol {
             line: lc.line + 1,
             col: lc.col + 1,
         };
-        Span {
-            start: one(self.index.linecol(f.range.start, Encoding::Utf16)),
-            end: one(self.index.linecol(f.range.end, Encoding::Utf16)),
+        let spans = line_cols(src, &offsets, Encoding::Utf16)
+            .chunks(2)
+            .map(|p| Span {
+                start: one(p[0]),
+                end: one(p[1]),
+            })
+            .collect();
+        FileReport {
+            path: shown,
+            findings,
+            spans,
         }
+    }
+
+    /// Each finding with its span.
+    pub fn items(&self) -> impl Iterator<Item = (&Finding, &Span)> {
+        self.findings.iter().zip(&self.spans)
     }
 }
 
@@ -78,8 +88,7 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], colour: bool) -> io::
         if !r.findings.is_empty() {
             files += 1;
         }
-        for f in &r.findings {
-            let s = r.span(f);
+        for (f, s) in r.items() {
             counts[f.severity as usize] += 1;
             fixable += usize::from(f.fix.is_some());
             writeln!(
@@ -126,31 +135,50 @@ pub fn human(out: &mut impl Write, reports: &[FileReport], colour: bool) -> io::
     )
 }
 
+/// One finding of the JSON report, borrowed from the report.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonFinding<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    rule: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    url: &'a str,
+    fixable: bool,
+    official_slugs: &'a [&'static str],
+}
+
+fn json_findings(reports: &[FileReport]) -> Vec<JsonFinding<'_>> {
+    reports
+        .iter()
+        .flat_map(|r| {
+            r.items().map(|(f, s)| JsonFinding {
+                path: &r.path,
+                line: s.start.line,
+                column: s.start.col,
+                end_line: s.end.line,
+                end_column: s.end.col,
+                rule: f.rule.id,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                url: f.rule.url(),
+                fixable: f.fix.is_some(),
+                official_slugs: &f.official,
+            })
+        })
+        .collect()
+}
+
 pub fn json_value(reports: &[FileReport]) -> Value {
-    let mut arr = Vec::new();
-    for r in reports {
-        for f in &r.findings {
-            let s = r.span(f);
-            arr.push(json!({
-                "path": r.path,
-                "line": s.start.line,
-                "column": s.start.col,
-                "endLine": s.end.line,
-                "endColumn": s.end.col,
-                "rule": f.rule.id,
-                "severity": f.severity.as_str(),
-                "message": f.message,
-                "url": f.rule.url(),
-                "fixable": f.fix.is_some(),
-                "officialSlugs": f.official,
-            }));
-        }
-    }
-    Value::Array(arr)
+    serde_json::to_value(json_findings(reports)).unwrap_or_default()
 }
 
 pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_value(reports))?;
+    serde_json::to_writer_pretty(&mut *out, &json_findings(reports))?;
     writeln!(out)
 }
 
@@ -199,8 +227,7 @@ pub fn sarif_value(reports: &[FileReport]) -> Value {
         .collect();
     let mut results = Vec::new();
     for r in reports {
-        for f in &r.findings {
-            let s = r.span(f);
+        for (f, s) in r.items() {
             let idx = catalogue().iter().position(|x| x.id == f.rule.id).unwrap();
             results.push(json!({
                 "ruleId": f.rule.id,

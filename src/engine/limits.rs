@@ -117,6 +117,7 @@ static LIMIT_RULE: LazyLock<Rule> = LazyLock::new(|| Rule {
     title: "File not checked".to_string(),
     severity: Severity::Information,
     section: String::new(),
+    link: Rule::link_to(""),
     official: Vec::new(),
     official_by: None,
     message: String::new(),

@@ -79,9 +79,10 @@ pub fn linecol_to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
 
 /// Converts many offsets of one text, mostly in ascending order, in time
 /// proportional to the text between them: a sweep forward from the last
-/// offset, with the rope to jump back. `text` must be the rope's content.
+/// offset, with the rope, if there is one, to jump back (else the sweep
+/// starts over). `text` must be the rope's content.
 pub struct Sweep<'a> {
-    rope: &'a Rope,
+    rope: Option<&'a Rope>,
     text: &'a str,
     line: usize,
     line_start: usize,
@@ -92,7 +93,7 @@ pub struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    pub fn new(rope: &'a Rope, text: &'a str, enc: Encoding) -> Sweep<'a> {
+    pub fn new(rope: Option<&'a Rope>, text: &'a str, enc: Encoding) -> Sweep<'a> {
         Sweep {
             rope,
             text,
@@ -106,12 +107,27 @@ impl<'a> Sweep<'a> {
 
     pub fn linecol(&mut self, byte: usize) -> LineCol {
         let byte = byte.min(self.text.len());
-        if byte < self.at || !self.text.is_char_boundary(byte) {
-            if !self.text.is_char_boundary(byte) {
-                return offset_to_linecol(self.rope, byte, self.enc);
+        if !self.text.is_char_boundary(byte) {
+            // Inside a character: that character's column, or the byte's
+            // in UTF-8, as `offset_to_linecol` counts.
+            let mut start = byte;
+            while !self.text.is_char_boundary(start) {
+                start -= 1;
             }
-            self.line = self.rope.byte_to_line(byte);
-            self.line_start = self.rope.line_to_byte(self.line);
+            let mut lc = self.linecol(start);
+            if self.enc == Encoding::Utf8 {
+                lc.col += (byte - start) as u32;
+            }
+            return lc;
+        }
+        if byte < self.at {
+            match self.rope {
+                Some(rope) => {
+                    self.line = rope.byte_to_line(byte);
+                    self.line_start = rope.line_to_byte(self.line);
+                }
+                None => (self.line, self.line_start) = (0, 0),
+            }
             self.at = self.line_start;
             self.col = 0;
         }
@@ -140,6 +156,18 @@ impl<'a> Sweep<'a> {
             col: self.col as u32,
         }
     }
+}
+
+/// The line/column of each offset, in one pass over `text`.
+pub fn line_cols(text: &str, offsets: &[usize], enc: Encoding) -> Vec<LineCol> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_unstable_by_key(|&i| offsets[i]);
+    let mut out = vec![LineCol { line: 0, col: 0 }; offsets.len()];
+    let mut sweep = Sweep::new(None, text, enc);
+    for i in order {
+        out[i] = sweep.linecol(offsets[i]);
+    }
+    out
 }
 
 /// Line/column conversion for a plain string, where building a rope once is
@@ -208,16 +236,16 @@ mod tests {
             offsets in proptest::collection::vec(0usize..200, 0..30),
         ) {
             let rope = Rope::from_str(&text);
+            let offsets: Vec<usize> = offsets.iter().map(|&o| o.min(text.len())).collect();
             for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
-                let mut sweep = Sweep::new(&rope, &text, enc);
-                for &o in &offsets {
-                    let o = o.min(text.len());
-                    proptest::prop_assert_eq!(
-                        sweep.linecol(o),
-                        offset_to_linecol(&rope, o, enc),
-                        "offset {} of {:?} in {:?}", o, text, enc
-                    );
+                let by_rope: Vec<LineCol> =
+                    offsets.iter().map(|&o| offset_to_linecol(&rope, o, enc)).collect();
+                for with_rope in [Some(&rope), None] {
+                    let mut sweep = Sweep::new(with_rope, &text, enc);
+                    let swept: Vec<LineCol> = offsets.iter().map(|&o| sweep.linecol(o)).collect();
+                    proptest::prop_assert_eq!(&swept, &by_rope, "{:?} in {:?}", text, enc);
                 }
+                proptest::prop_assert_eq!(&line_cols(&text, &offsets, enc), &by_rope);
             }
         }
     }

@@ -101,11 +101,18 @@ pub struct Rule {
     pub langs: Vec<Lang>,
     pub query: Option<&'static str>,
     pub fix: Option<FixSpec>,
+    /// The guide link, built once: every finding carries it.
+    pub link: String,
 }
 
 impl Rule {
-    pub fn url(&self) -> String {
-        format!("{GUIDE_URL}#{}", slug(&self.section))
+    pub fn url(&self) -> &str {
+        &self.link
+    }
+
+    /// The link to the guide section `section`.
+    pub fn link_to(section: &str) -> String {
+        format!("{GUIDE_URL}#{}", slug(section))
     }
 
     pub fn applies_to(&self, lang: Lang) -> bool {
@@ -151,6 +158,7 @@ fn load() -> Vec<Rule> {
                 id,
                 title: f.title,
                 severity: f.severity,
+                link: Rule::link_to(&f.section),
                 section: f.section,
                 official: f.official,
                 official_by: f.official_by,

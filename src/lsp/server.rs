@@ -247,8 +247,8 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 /// An open document's findings with their ranges in `enc`.
 fn ranges(doc: &Document, enc: Encoding) -> impl Iterator<Item = (&Finding, LspRange)> {
     // Findings are sorted by start; their ends nearly so.
-    let mut starts = Sweep::new(&doc.rope, &doc.text, enc);
-    let mut ends = Sweep::new(&doc.rope, &doc.text, enc);
+    let mut starts = Sweep::new(Some(&doc.rope), &doc.text, enc);
+    let mut ends = Sweep::new(Some(&doc.rope), &doc.text, enc);
     doc.findings.iter().map(move |f| {
         let (s, e) = (starts.linecol(f.range.start), ends.linecol(f.range.end));
         (
