@@ -46,11 +46,13 @@ impl Facts {
     /// Whether `node` (an expression, or an object pattern by what it
     /// destructures) holds a value of that kind.
     pub fn holds(&self, node: Node, kind: Held, tree: &Tree, src: &str) -> bool {
-        let names = self.walked(tree, src).held();
+        // Most questions are answered by the syntax alone (`req.auth`,
+        // `user.externalAccounts`); only a plain name needs the walk.
+        let names = |name: &str| self.walked(tree, src).held().get(name).copied();
         let got = if node.kind() == "object_pattern" {
-            pattern_source(node, src, names)
+            pattern_source(node, src, &names)
         } else {
-            classify(node, src, names)
+            classify(node, src, &names)
         };
         got == Some(kind)
     }
@@ -145,6 +147,9 @@ impl Kinds {
         }
     }
 }
+
+/// What a local name holds, as far as known.
+pub type Names<'a> = &'a dyn Fn(&str) -> Option<Held>;
 
 /// What one top-level statement adds to the walk, given what names held
 /// before it. Positions are relative to the statement's start, so a
@@ -343,7 +348,7 @@ fn walk_statement(
             if let (Some(t), Some(v)) = (target, value) {
                 // Destructuring binds distinctive property names
                 // (`{ auth } = req`) whatever the source holds.
-                let kind = classify(v, src, names);
+                let kind = classify(v, src, &|n| names.get(n).copied());
                 let mut b = Binder {
                     names,
                     log: &mut held,
@@ -373,7 +378,7 @@ fn walk_statement(
                 node.child_by_field_name("right"),
             );
             if let (Some(l), Some(r)) = (left, right) {
-                if classify(r, src, names) == Some(Held::ExternalAccountList) {
+                if classify(r, src, &|n| names.get(n).copied()) == Some(Held::ExternalAccountList) {
                     let mut b = Binder {
                         names,
                         log: &mut held,
@@ -383,7 +388,9 @@ fn walk_statement(
             }
         } else if id == k.arrow || id == k.function {
             if let Some(p) = first_param(node) {
-                if callback_source(node, src, names) == Some(Held::ExternalAccountList) {
+                if callback_source(node, src, &|n| names.get(n).copied())
+                    == Some(Held::ExternalAccountList)
+                {
                     let mut b = Binder {
                         names,
                         log: &mut held,
@@ -447,7 +454,7 @@ pub fn first_param(func: Node) -> Option<Node> {
 
 /// What the array is that a callback iterates (`list.map(cb)`), if the
 /// function is such a callback.
-fn callback_source(func: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+fn callback_source(func: Node, src: &str, names: Names) -> Option<Held> {
     let args = func.parent().filter(|p| p.kind() == "arguments")?;
     if args.named_child(0)? != func {
         return None;
@@ -551,10 +558,10 @@ fn unwrap_expr(mut node: Node) -> Node {
 }
 
 /// What an expression holds, as far as these rules need to know.
-pub fn classify(expr: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+pub fn classify(expr: Node, src: &str, names: Names) -> Option<Held> {
     let expr = unwrap_expr(expr);
     match expr.kind() {
-        "identifier" | "shorthand_property_identifier" => names.get(text(expr, src)).copied(),
+        "identifier" | "shorthand_property_identifier" => names(text(expr, src)),
         "member_expression" => {
             let prop = expr.child_by_field_name("property")?;
             member_kind(text(prop, src))
@@ -596,7 +603,7 @@ pub fn classify(expr: Node, src: &str, names: &HashMap<String, Held>) -> Option<
 
 /// What an object pattern destructures: the value of its declaration, the
 /// array a callback parameter iterates, or a property of an outer pattern.
-pub fn pattern_source(pattern: Node, src: &str, names: &HashMap<String, Held>) -> Option<Held> {
+pub fn pattern_source(pattern: Node, src: &str, names: Names) -> Option<Held> {
     let parent = pattern.parent()?;
     match parent.kind() {
         "variable_declarator" | "assignment_expression" => {
