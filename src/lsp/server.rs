@@ -143,18 +143,25 @@ fn diagnostic_ref(f: &Finding, range: LspRange) -> DiagnosticRef<'_> {
 /// A whole `publishDiagnostics` frame for an open document's current
 /// findings and version.
 fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
-    let body = serde_json::to_vec(&PublishFrame {
-        jsonrpc: "2.0",
-        method: "textDocument/publishDiagnostics",
-        params: PublishParams {
-            uri,
-            diagnostics: ranges(doc, enc)
-                .map(|(f, r)| diagnostic_ref(f, r))
-                .collect(),
-            version: doc.version,
+    // About 300 bytes a diagnostic: sized once rather than doubled along.
+    let mut body = Vec::with_capacity(256 + doc.findings.len() * 320);
+    let written = serde_json::to_writer(
+        &mut body,
+        &PublishFrame {
+            jsonrpc: "2.0",
+            method: "textDocument/publishDiagnostics",
+            params: PublishParams {
+                uri,
+                diagnostics: ranges(doc, enc)
+                    .map(|(f, r)| diagnostic_ref(f, r))
+                    .collect(),
+                version: doc.version,
+            },
         },
-    })
-    .unwrap_or_default();
+    );
+    if written.is_err() {
+        body.clear();
+    }
     guard::frame(&body)
 }
 
