@@ -36,12 +36,15 @@ pub const RULE_ID: &str = "not-analysed";
 /// below it; generated or hostile text does not.
 pub const MAX_FIX_DEPTH: usize = 400;
 
-/// Whether the tree nests deeper than `max` levels (stops as soon as it does).
+/// Whether the tree nests deeper than `max` levels (stops as soon as it
+/// does). A subtree cannot nest deeper than it has nodes, which a node
+/// knows without a walk: only the few subtrees big enough are entered.
 pub fn deeper_than(tree: &Tree, max: usize) -> bool {
     let mut c = tree.walk();
     let mut depth = 0usize;
     loop {
-        if c.goto_first_child() {
+        let below = c.node().descendant_count().saturating_sub(1);
+        if depth + below > max && c.goto_first_child() {
             depth += 1;
             if depth > max {
                 return true;
@@ -313,4 +316,48 @@ pub fn contain(run: impl Fn() -> Vec<Finding>) -> Vec<Finding> {
         return vec![finding(Skip::CheckTimeout)];
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{lang::Lang, parse};
+
+    /// The depth by a walk over every node.
+    fn depth(tree: &Tree) -> usize {
+        let (mut c, mut d, mut most) = (tree.walk(), 0, 0);
+        loop {
+            if c.goto_first_child() {
+                d += 1;
+                most = most.max(d);
+                continue;
+            }
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() {
+                    return most;
+                }
+                d -= 1;
+            }
+        }
+    }
+
+    #[test]
+    fn depth_check_agrees_with_a_full_walk() {
+        for n in [0, 10, 95, 100, 105, 190] {
+            let src = format!(
+                "f();\nconst x = {}1{};\ng(a.b.c);\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            );
+            let tree = parse(&src, Lang::TypeScript, None).unwrap();
+            let d = depth(&tree);
+            for max in [d.saturating_sub(1), d, d + 1, 100, 400] {
+                assert_eq!(
+                    deeper_than(&tree, max),
+                    d > max,
+                    "{n} parentheses, max {max}"
+                );
+            }
+        }
+    }
 }
