@@ -56,6 +56,11 @@ impl Hasher for IdHasher {
 
 type ById = BuildHasherDefault<IdHasher>;
 
+/// Statements up to this many nodes are searched from the top for each
+/// question; bigger ones are mapped whole once, so that deep nesting does
+/// not cost its depth on every question.
+const DESCEND_BELOW: usize = 2_000;
+
 impl<'t> Parents<'t> {
     pub fn new(tree: &'t Tree) -> Parents<'t> {
         Parents {
@@ -85,6 +90,13 @@ impl<'t> Parents<'t> {
             if *s == node {
                 return Some(self.root);
             }
+            if s.descendant_count() <= DESCEND_BELOW {
+                // A few steps down from the statement, recording the way.
+                if let Some(p) = self.descend(*s, node) {
+                    return Some(p);
+                }
+                continue;
+            }
             if self.walked.borrow_mut().insert(s.id()) {
                 self.walk(*s);
             }
@@ -93,6 +105,24 @@ impl<'t> Parents<'t> {
             }
         }
         None
+    }
+
+    /// The parent of `node` inside `statement`, found by going down from it;
+    /// every node passed on the way is recorded.
+    fn descend(&self, statement: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+        let mut map = self.map.borrow_mut();
+        let mut cur = statement;
+        loop {
+            let next = cur.child_with_descendant(node)?;
+            if next == cur {
+                return None;
+            }
+            map.insert(next.id(), cur);
+            if next == node {
+                return Some(cur);
+            }
+            cur = next;
+        }
     }
 
     fn walk(&self, statement: Node<'t>) {
