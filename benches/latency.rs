@@ -209,8 +209,12 @@ fn cold_start(text: &str) -> Duration {
 
 /// Types one character at a time into the middle of the file (insert, then
 /// delete, so the size stays put), waiting for each version's diagnostics.
-fn typing(lines: usize, edits: usize) -> (Duration, Duration, usize) {
-    let text = gen::clerk_file(lines);
+fn typing(lines: usize, edits: usize, broken: bool) -> (Duration, Duration, usize) {
+    let mut text = gen::clerk_file(lines);
+    if broken {
+        // A statement left half typed at the end of the file.
+        text.push_str("const pending = clerkClient.users.\n");
+    }
     let uri = "file:///bench/typing.ts";
     let mut s = Server::spawn();
     s.initialize();
@@ -310,13 +314,16 @@ fn main() {
         if !run("typing") {
             break;
         }
-        let (p50, p99, n) = typing(lines, edits);
-        println!(
-            "didChange -> publishDiagnostics, {lines} lines ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
-            ms(p50),
-            ms(p99),
-            p99.as_secs_f64() / p50.as_secs_f64()
-        );
+        for broken in [false, true] {
+            let (p50, p99, n) = typing(lines, edits, broken);
+            println!(
+                "didChange -> publishDiagnostics, {lines} lines{} ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
+                if broken { " with a syntax error elsewhere" } else { "" },
+                ms(p50),
+                ms(p99),
+                p99.as_secs_f64() / p50.as_secs_f64()
+            );
+        }
     }
     if run("burst") {
         let (t, published, forward) = burst(1_000, 100);
