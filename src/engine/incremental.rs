@@ -99,6 +99,45 @@ fn signature(
     h.finish()
 }
 
+/// Where the edits' new text lies in the text after all of them: each
+/// edit's new text carried through the edits after it.
+pub fn edited(edits: &[EditSpan]) -> Vec<Range<usize>> {
+    let mut changed = Vec::with_capacity(edits.len());
+    for (i, e) in edits.iter().enumerate() {
+        let mut r = e.start..e.new_end;
+        for later in &edits[i + 1..] {
+            let s = later.map(r.start).unwrap_or(later.start);
+            let end = later.map(r.end).unwrap_or(later.new_end);
+            r = s.min(end)..end.max(s);
+        }
+        changed.push(r);
+    }
+    changed
+}
+
+/// Whether a syntax error of `tree` lies in or next to a top-level
+/// statement the edits touched. Errors elsewhere were there before the
+/// edits and the reparse kept them as they were.
+pub fn errors_near(tree: &Tree, edits: &[EditSpan]) -> bool {
+    let root = tree.root_node();
+    if !root.has_error() {
+        return false;
+    }
+    let mut cur = root.walk();
+    let children: Vec<Node> = root.children(&mut cur).collect();
+    let mut near = BTreeSet::new();
+    for r in edited(edits) {
+        statements_touching(&children, &r, &mut near);
+    }
+    // An error at the top level can also leave a statement without its
+    // end, so the neighbours count too.
+    near.iter().any(|&i| {
+        children[i.saturating_sub(1)..(i + 2).min(children.len())]
+            .iter()
+            .any(|c| c.has_error())
+    }) || (near.is_empty() && !edits.is_empty())
+}
+
 fn shift(r: &Range<usize>, edits: &[EditSpan]) -> Option<Range<usize>> {
     let mut r = r.clone();
     for e in edits {
@@ -219,18 +258,9 @@ pub fn analyze(
         return full(&facts);
     }
 
-    // What changed, in the new text's offsets: each edit's new text carried
-    // through the edits after it, and whatever the parser restructured.
-    let mut changed: Vec<Range<usize>> = Vec::new();
-    for (i, e) in edits.iter().enumerate() {
-        let mut r = e.start..e.new_end;
-        for later in &edits[i + 1..] {
-            let s = later.map(r.start).unwrap_or(later.start);
-            let end = later.map(r.end).unwrap_or(later.new_end);
-            r = s.min(end)..end.max(s);
-        }
-        changed.push(r);
-    }
+    // What changed, in the new text's offsets: the edits, and whatever the
+    // parser restructured.
+    let mut changed = edited(edits);
     if old_tree.root_node().has_error() || root.has_error() {
         changed.extend(
             old_tree

@@ -102,10 +102,19 @@ impl Snapshot {
         let tree = if self.lang.is_grammar() {
             let t = engine::parse(&self.text, self.lang, self.tree.as_ref());
             // Error recovery can settle differently when reusing an old
-            // tree; a buffer with syntax errors is parsed afresh so that
-            // what the user sees never depends on the path of edits.
+            // tree: when the edits made or touched a syntax error, the
+            // buffer is parsed afresh so that what the user sees never
+            // depends on the path of edits. An error elsewhere in the file
+            // stays as the reparse reused it.
             match t {
-                Some(t) if t.root_node().has_error() && self.tree.is_some() => {
+                Some(t)
+                    if self.tree.is_some()
+                        && t.root_node().has_error()
+                        && self
+                            .edits
+                            .as_deref()
+                            .is_none_or(|e| incremental::errors_near(&t, e)) =>
+                {
                     engine::parse(&self.text, self.lang, None)
                 }
                 t => t,
