@@ -155,3 +155,28 @@ proptest! {
         run(ops, Encoding::Utf16)?;
     }
 }
+
+/// Found by the property test with more cases: the second edit deletes the
+/// note comment above the folded client, between two statements and
+/// touching neither; the statement after it must be asked again.
+#[test]
+fn deleting_a_comment_between_statements() {
+    let edit = |line, col, len_lines, len_cols, text: &str| Op::Edit {
+        line,
+        col,
+        len_lines,
+        len_cols,
+        text: text.to_string(),
+    };
+    run(
+        vec![
+            vec![
+                edit(2, 0, 0, 0, "const clerk = 1;\n"),
+                edit(9, 29, 1, 11, "Clerk(1);\n"),
+            ],
+            vec![edit(10, 53, 1, 1, "\n")],
+        ],
+        Encoding::Utf16,
+    )
+    .unwrap();
+}

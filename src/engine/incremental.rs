@@ -149,14 +149,16 @@ fn shift(r: &Range<usize>, edits: &[EditSpan]) -> Option<Range<usize>> {
     Some(r)
 }
 
-/// Top-level statements (children of the root) that intersect or touch `r`.
+/// Top-level statements (children of the root) that intersect or touch `r`,
+/// and the first one after it: an edit between statements (deleting a
+/// whole comment) can change what the next one means.
 fn statements_touching(children: &[Node], r: &Range<usize>, out: &mut BTreeSet<usize>) {
     let first = children.partition_point(|c| c.end_byte() < r.start);
     for (i, c) in children.iter().enumerate().skip(first) {
+        out.insert(i);
         if c.start_byte() > r.end {
             break;
         }
-        out.insert(i);
     }
 }
 
@@ -237,7 +239,7 @@ pub fn analyze(
         prev.and_then(|p| p.walk.as_ref()),
     );
     // Taken before the rules run, so it is there whether or not they ask.
-    let walk_cache = || facts.walked.get().and_then(|w| w.cache());
+    let walk_cache = || facts.walked.get().map(|w| w.cache());
     let full = |facts: &Facts| {
         let raw = run_rules(tree, src, lang, settings, facts, None, Fixes::Skip);
         Output {

@@ -198,6 +198,8 @@ struct Entry {
     start: usize,
     key: (u64, u64),
     delta: Arc<Delta>,
+    /// Whether the statement parsed without errors, so its delta may be reused.
+    clean: bool,
 }
 
 /// What one walk of the file learns: a delta per top-level statement.
@@ -207,8 +209,6 @@ pub struct Walked {
     /// The hash chained over every non-empty delta in order.
     chain: u64,
     views: OnceCell<Views>,
-    /// Whether the deltas may be reused by the next walk.
-    reusable: bool,
 }
 
 impl Walked {
@@ -248,14 +248,15 @@ impl Walked {
     }
 
     /// The deltas, for the next walk of the same document.
-    pub fn cache(&self) -> Option<WalkCache> {
-        self.reusable.then(|| WalkCache {
+    pub fn cache(&self) -> WalkCache {
+        WalkCache {
             deltas: self
                 .entries
                 .iter()
+                .filter(|e| e.clean)
                 .map(|e| (e.key, e.delta.clone()))
                 .collect(),
-        })
+        }
     }
 }
 
@@ -267,13 +268,11 @@ fn fx<T: Hash + ?Sized>(v: &T) -> u64 {
 
 /// Walks the file one top-level statement at a time, taking the delta of a
 /// statement from `prev` when its text and the state before it are the
-/// same. A tree with syntax errors is walked whole: the same text can be
-/// recovered differently next to other broken text.
+/// same. A statement with syntax errors is always walked: the same text can
+/// be recovered differently next to other broken text.
 pub fn walk(tree: &Tree, src: &str, prev: Option<&WalkCache>) -> Walked {
     let k = Kinds::of(tree);
     let root = tree.root_node();
-    let reusable = !root.has_error();
-    let prev = prev.filter(|_| reusable);
     let mut names: HashMap<String, Held> = HashMap::new();
     // How many entries `names` has taken in: it is only brought up to date
     // when a statement has to be walked.
@@ -283,7 +282,8 @@ pub fn walk(tree: &Tree, src: &str, prev: Option<&WalkCache>) -> Walked {
     let mut cursor = root.walk();
     for child in root.children(&mut cursor) {
         let key = (fx(&(child.kind_id(), &src[child.byte_range()])), chain);
-        let delta = match prev.and_then(|c| c.deltas.get(&key)) {
+        let clean = !child.has_error();
+        let delta = match prev.filter(|_| clean).and_then(|c| c.deltas.get(&key)) {
             Some(d) => d.clone(),
             None => {
                 for e in &entries[folded..] {
@@ -302,13 +302,13 @@ pub fn walk(tree: &Tree, src: &str, prev: Option<&WalkCache>) -> Walked {
             start: child.start_byte(),
             key,
             delta,
+            clean,
         });
     }
     Walked {
         entries,
         chain,
         views: OnceCell::new(),
-        reusable,
     }
 }
 
@@ -799,7 +799,7 @@ mod tests {
                 after
             };
             let old = parse(before, Lang::TypeScript, None).unwrap();
-            let cache = walk(&old, before, None).cache().unwrap();
+            let cache = walk(&old, before, None).cache();
             let tree = parse(&after, Lang::TypeScript, None).unwrap();
             let reused = walk(&tree, &after, Some(&cache));
             let fresh = walk(&tree, &after, None);
