@@ -316,10 +316,14 @@ pub fn walk(tree: &Tree, src: &str, prev: Option<&WalkCache>) -> Walked {
 /// the statement's delta.
 struct Binder<'a> {
     names: &'a mut HashMap<String, Held>,
-    log: &'a mut Vec<(Box<str>, Held)>,
+    log: Vec<(Box<str>, Held)>,
 }
 
 impl Binder<'_> {
+    fn held(&self, name: &str) -> Option<Held> {
+        self.names.get(name).copied()
+    }
+
     fn bind(&mut self, name: &str, kind: Held) {
         self.names.insert(name.to_string(), kind);
         self.log.push((name.into(), kind));
@@ -333,7 +337,10 @@ fn walk_statement(
     names: &mut HashMap<String, Held>,
 ) -> Delta {
     let mut d = Delta::default();
-    let mut held = Vec::new();
+    let mut b = Binder {
+        names,
+        log: Vec::new(),
+    };
     let mut cursor = statement.walk();
     'walk: loop {
         let node = cursor.node();
@@ -348,11 +355,7 @@ fn walk_statement(
             if let (Some(t), Some(v)) = (target, value) {
                 // Destructuring binds distinctive property names
                 // (`{ auth } = req`) whatever the source holds.
-                let kind = classify(v, src, &|n| names.get(n).copied());
-                let mut b = Binder {
-                    names,
-                    log: &mut held,
-                };
+                let kind = classify(v, src, &|n| b.held(n));
                 bind_target(t, kind, src, &mut b);
                 let v = unwrap_expr(v);
                 if id == k.declarator
@@ -378,23 +381,13 @@ fn walk_statement(
                 node.child_by_field_name("right"),
             );
             if let (Some(l), Some(r)) = (left, right) {
-                if classify(r, src, &|n| names.get(n).copied()) == Some(Held::ExternalAccountList) {
-                    let mut b = Binder {
-                        names,
-                        log: &mut held,
-                    };
+                if classify(r, src, &|n| b.held(n)) == Some(Held::ExternalAccountList) {
                     bind_target(l, Some(Held::ExternalAccount), src, &mut b);
                 }
             }
         } else if id == k.arrow || id == k.function {
             if let Some(p) = first_param(node) {
-                if callback_source(node, src, &|n| names.get(n).copied())
-                    == Some(Held::ExternalAccountList)
-                {
-                    let mut b = Binder {
-                        names,
-                        log: &mut held,
-                    };
+                if callback_source(node, src, &|n| b.held(n)) == Some(Held::ExternalAccountList) {
                     bind_target(p, Some(Held::ExternalAccount), src, &mut b);
                 }
             }
@@ -432,7 +425,7 @@ fn walk_statement(
             }
         }
     }
-    d.held = held;
+    d.held = b.log;
     d
 }
 
