@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::engine::{
     catalogue,
-    position::{line_cols, Encoding, LineCol},
+    position::{range_line_cols, Encoding, LineCol},
     Finding, Severity,
 };
 
@@ -30,21 +30,21 @@ impl FileReport {
     pub fn new(path: &Path, src: &str, findings: Vec<Finding>) -> FileReport {
         let shown = path.to_string_lossy();
         let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
-        let offsets: Vec<usize> = findings
-            .iter()
-            .flat_map(|f| [f.range.start, f.range.end])
-            .collect();
         let one = |lc: LineCol| LineCol {
             line: lc.line + 1,
             col: lc.col + 1,
         };
-        let spans = line_cols(src, &offsets, Encoding::Utf16)
-            .chunks(2)
-            .map(|p| Span {
-                start: one(p[0]),
-                end: one(p[1]),
-            })
-            .collect();
+        let spans = range_line_cols(
+            src,
+            findings.iter().map(|f| f.range.clone()),
+            Encoding::Utf16,
+        )
+        .into_iter()
+        .map(|(s, e)| Span {
+            start: one(s),
+            end: one(e),
+        })
+        .collect();
         FileReport {
             path: shown,
             findings,

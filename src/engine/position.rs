@@ -170,8 +170,21 @@ pub fn line_cols(text: &str, offsets: &[usize], enc: Encoding) -> Vec<LineCol> {
     out
 }
 
-/// Line/column conversion for a plain string, where building a rope once is
-/// cheaper than scanning per finding (the CLI).
+/// The start and end line/column of each range, in one pass over `text`.
+pub fn range_line_cols(
+    text: &str,
+    ranges: impl Iterator<Item = std::ops::Range<usize>>,
+    enc: Encoding,
+) -> Vec<(LineCol, LineCol)> {
+    let offsets: Vec<usize> = ranges.flat_map(|r| [r.start, r.end]).collect();
+    line_cols(text, &offsets, enc)
+        .chunks(2)
+        .map(|p| (p[0], p[1]))
+        .collect()
+}
+
+/// Line/column conversion for a plain string through a rope, one position
+/// at a time.
 pub struct LineIndex {
     rope: Rope,
 }

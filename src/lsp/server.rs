@@ -44,7 +44,7 @@ use crate::engine::{
     fixes,
     lang::Lang,
     limits,
-    position::{Encoding, LineIndex, Sweep},
+    position::{range_line_cols, Encoding, Sweep},
     query,
     rules::{self, Rule},
     workspace, Finding, Settings, Severity,
@@ -298,21 +298,17 @@ fn diagnostic(f: &Finding, range: LspRange) -> Diagnostic {
 }
 
 fn disk_diagnostics(src: &str, findings: &[Finding], enc: Encoding) -> Vec<Diagnostic> {
-    let idx = LineIndex::new(src);
-    findings
-        .iter()
-        // Bundles and binaries that were not checked would only clutter the
-        // problems of files nobody opened; an open one says so.
-        .filter(|f| !limits::is_limit(f))
-        .map(|f| {
-            let s = idx.linecol(f.range.start, enc);
-            let e = idx.linecol(f.range.end, enc);
+    // Bundles and binaries that were not checked would only clutter the
+    // problems of files nobody opened; an open one says so.
+    let shown: Vec<&Finding> = findings.iter().filter(|f| !limits::is_limit(f)).collect();
+    let spans = range_line_cols(src, shown.iter().map(|f| f.range.clone()), enc);
+    shown
+        .into_iter()
+        .zip(spans)
+        .map(|(f, (s, e))| {
             diagnostic(
                 f,
-                tower_lsp_server::ls_types::Range::new(
-                    tower_lsp_server::ls_types::Position::new(s.line, s.col),
-                    tower_lsp_server::ls_types::Position::new(e.line, e.col),
-                ),
+                LspRange::new(Position::new(s.line, s.col), Position::new(e.line, e.col)),
             )
         })
         .collect()
