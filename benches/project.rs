@@ -67,9 +67,13 @@ fn main() {
         ("every file uses Clerk", 1, 0),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let bytes = gen::write_tree(dir.path(), 5_000, clerk_every, plain_bytes);
-        let files = list(dir.path());
-        let check = check_time(dir.path());
+        // PROJECT_TREES=DIR keeps the trees (DIR/1, DIR/20) for profiling.
+        let kept = std::env::var_os("PROJECT_TREES")
+            .map(|d| PathBuf::from(d).join(clerk_every.to_string()));
+        let root = kept.as_deref().unwrap_or(dir.path());
+        let bytes = gen::write_tree(root, 5_000, clerk_every, plain_bytes);
+        let files = list(root);
+        let check = check_time(root);
         let parse = parse_only_time(&files);
         println!(
             "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}",
