@@ -1,6 +1,8 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
-use std::{cell::OnceCell, collections::HashMap, ops::Range};
+use std::{cell::OnceCell, ops::Range};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::{Node, Tree};
 
