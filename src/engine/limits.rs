@@ -236,7 +236,7 @@ pub fn query_cursor() -> QueryCursor {
     c
 }
 
-fn out_of_time() -> bool {
+pub(crate) fn out_of_time() -> bool {
     if TIMED_OUT.get() {
         return true;
     }

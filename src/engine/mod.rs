@@ -6,6 +6,7 @@ pub mod fixers;
 pub mod fixes;
 pub mod incremental;
 pub mod lang;
+pub mod leaves;
 pub mod limits;
 pub mod package_json;
 pub mod position;
@@ -19,7 +20,9 @@ pub mod workspace;
 
 use std::{cell::RefCell, ops::Range};
 
-use tree_sitter::{Node, Parser, QueryCursorOptions, QueryPredicateArg, StreamingIterator, Tree};
+use tree_sitter::{
+    Node, Parser, QueryCapture, QueryCursorOptions, QueryPredicateArg, StreamingIterator, Tree,
+};
 
 pub use facts::Facts;
 pub use lang::Lang;
@@ -145,12 +148,13 @@ pub(crate) fn run_rules(
         let mut out = Vec::new();
         let memo = fixers::Memo::default();
         let memo = (fixes == Fixes::Compute).then_some(&memo);
+        let compiled = query::compiled(lang);
+        let run = |r| run_rules_in(compiled, tree, src, lang, settings, facts, r, memo);
         match ranges {
-            None => out = run_rules_in(tree, src, lang, settings, facts, None, memo),
+            None => out = run(None),
             Some(rs) => {
                 for r in rs {
-                    let r = Some(r.clone());
-                    out.extend(run_rules_in(tree, src, lang, settings, facts, r, memo));
+                    out.extend(run(Some(r.clone())));
                 }
             }
         }
@@ -158,8 +162,10 @@ pub(crate) fn run_rules(
     })
 }
 
-fn run_rules_in(
-    tree: &Tree,
+#[allow(clippy::too_many_arguments)]
+fn run_rules_in<'t>(
+    compiled: &query::Compiled,
+    tree: &'t Tree,
     src: &str,
     lang: Lang,
     settings: &Settings,
@@ -168,30 +174,26 @@ fn run_rules_in(
     memo: Option<&fixers::Memo>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let compiled = query::compiled(lang);
     let q = &compiled.query;
     let names = q.capture_names();
     let rules = catalogue();
     let mut cursor = limits::query_cursor();
-    if let Some(r) = range {
+    if let Some(r) = range.clone() {
         cursor.set_byte_range(r);
     }
-    let mut progress = limits::query_progress;
-    let options = QueryCursorOptions::new().progress_callback(&mut progress);
-    let mut matches = cursor.matches_with_options(q, tree.root_node(), src.as_bytes(), options);
     let parents = shapes::Parents::new(tree);
-    while let Some(m) = matches.next() {
-        let rule = &rules[compiled.rule_of_pattern[m.pattern_index]];
+    let mut eval = |pattern: usize, captures: &[QueryCapture<'t>]| {
+        let rule = &rules[compiled.rule_of_pattern[pattern]];
         if !limits::enter_rule(rule.id) {
-            continue;
+            return;
         }
         let severity = match settings.level(rule.id, rule.severity) {
-            settings::Level::Off => continue,
+            settings::Level::Off => return,
             settings::Level::On(s) => s,
         };
-        let node_of = |i: u32| m.captures().iter().find(|c| c.index == i).map(|c| c.node);
+        let node_of = |i: u32| captures.iter().find(|c| c.index == i).map(|c| c.node);
         let mut bound = Bound::default();
-        let ok = q.general_predicates(m.pattern_index).iter().all(|p| {
+        let ok = q.general_predicates(pattern).iter().all(|p| {
             let cap = match p.args.first() {
                 // After a predicate chose the node to report, `@finding` is it.
                 Some(QueryPredicateArg::Capture(i)) if *i == compiled.finding_capture => {
@@ -212,13 +214,13 @@ fn run_rules_in(
             pred.eval(facts, tree, src, settings, &parents, &mut bound)
         });
         if !ok {
-            continue;
+            return;
         }
         let Bound { vars, found } = bound;
         let Some(finding) = found.or_else(|| node_of(compiled.finding_capture)) else {
-            continue;
+            return;
         };
-        let props = q.property_settings(m.pattern_index);
+        let props = q.property_settings(pattern);
         let prop = |k: &str| {
             props
                 .iter()
@@ -230,7 +232,7 @@ fn run_rules_in(
             for (k, v) in &vars {
                 t = t.replace(&format!("{{{k}}}"), v);
             }
-            for c in m.captures() {
+            for c in captures {
                 let name = names[c.index as usize];
                 let pat = format!("{{{name}}}");
                 if t.contains(&pat) {
@@ -245,7 +247,7 @@ fn run_rules_in(
         if let Some(part) = prop("finding.text") {
             match src[range.clone()].find(part) {
                 Some(at) => range = range.start + at..range.start + at + part.len(),
-                None => continue,
+                None => return,
             }
         }
         let message = expand(prop("message").unwrap_or(&rule.message));
@@ -253,7 +255,7 @@ fn run_rules_in(
         // A pattern may state its own severity; the user's setting still wins.
         let severity = match prop("severity").and_then(Severity::parse) {
             Some(s) => match settings.level(rule.id, s) {
-                settings::Level::Off => continue,
+                settings::Level::Off => return,
                 settings::Level::On(s) => s,
             },
             None => severity,
@@ -263,7 +265,7 @@ fn run_rules_in(
                 rule,
                 node: finding,
                 range: range.clone(),
-                captures: m.captures(),
+                captures,
                 capture_names: names,
                 src,
                 tree,
@@ -282,7 +284,36 @@ fn run_rules_in(
             fix,
             official,
         });
+    };
+    let root = tree.root_node();
+    if !compiled.leaves.finds_roots() {
+        let mut progress = limits::query_progress;
+        let options = QueryCursorOptions::new().progress_callback(&mut progress);
+        let mut matches = cursor.matches_with_options(q, root, src.as_bytes(), options);
+        while let Some(m) = matches.next() {
+            eval(m.pattern_index, m.captures());
+        }
     }
+    // The other patterns run only at the nodes they can start at, found by
+    // the same walk that matches the leaf patterns.
+    cursor.set_max_start_depth(Some(0));
+    compiled.leaves.for_each(
+        root,
+        src.as_bytes(),
+        range,
+        limits::out_of_time,
+        |v| match v {
+            leaves::Visit::Leaf(pattern, captures) => eval(pattern, captures),
+            leaves::Visit::Root(node) => {
+                let mut progress = limits::query_progress;
+                let options = QueryCursorOptions::new().progress_callback(&mut progress);
+                let mut matches = cursor.matches_with_options(q, node, src.as_bytes(), options);
+                while let Some(m) = matches.next() {
+                    eval(m.pattern_index, m.captures());
+                }
+            }
+        },
+    );
     out
 }
 

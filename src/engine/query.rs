@@ -4,10 +4,12 @@ use std::sync::OnceLock;
 
 use tree_sitter::{CaptureQuantifier, Query, QueryPredicateArg};
 
-use super::{lang::Lang, rules::catalogue};
+use super::{lang::Lang, leaves::Leaves, rules::catalogue};
 
 pub struct Compiled {
+    /// Leaf patterns are disabled here and matched by `leaves`.
     pub query: Query,
+    pub leaves: Leaves,
     /// Pattern index -> index into `catalogue()`.
     pub rule_of_pattern: Vec<usize>,
     pub finding_capture: u32,
@@ -52,6 +54,12 @@ pub const FINDING_PREDICATES: &[&str] = &["list-result?", "password-update?", "r
 /// Compiles the combined query for a grammar, naming the rule at fault when
 /// one of them does not compile.
 pub fn compile(lang: Lang) -> Result<Compiled, String> {
+    compile_with(lang, true)
+}
+
+/// `index_leaves: false` leaves every pattern to tree-sitter's cursor: the
+/// reference the leaf index is tested against.
+pub fn compile_with(lang: Lang, index_leaves: bool) -> Result<Compiled, String> {
     let language = lang
         .ts_language()
         .ok_or_else(|| format!("{} has no grammar", lang.name()))?;
@@ -70,7 +78,7 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
     // Compiling is costly (tens of milliseconds per query for the TypeScript
     // grammar), so rules are compiled one by one only to name the file at
     // fault when the combined query does not compile.
-    let query = match Query::new(&language, &src) {
+    let mut query = match Query::new(&language, &src) {
         Ok(q) => q,
         Err(e) => {
             for (_, _, i) in &spans {
@@ -133,8 +141,14 @@ pub fn compile(lang: Lang) -> Result<Compiled, String> {
             ));
         }
     }
+    let leaves = if index_leaves {
+        Leaves::take_from(&mut query, &src, &language)
+    } else {
+        Leaves::default()
+    };
     Ok(Compiled {
         query,
+        leaves,
         rule_of_pattern,
         finding_capture,
     })

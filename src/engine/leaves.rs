@@ -1,0 +1,616 @@
+//! Most rule patterns are one leaf node tested by its text:
+//! `((property_identifier) @finding (#eq? @finding "claims") …)`. Tree-sitter
+//! cannot index a query by text, so its cursor starts every such pattern at
+//! every node of the kind and hands each match back to be filtered by text:
+//! with dozens of these patterns on `property_identifier` and `identifier`,
+//! that was most of the time spent querying. Such patterns are disabled in
+//! the compiled query and matched here instead, by one walk of the tree and
+//! a table from node kind and text to patterns. The query files stay as they
+//! are; a pattern this module does not recognise stays in the query.
+use std::ops::Range;
+
+use regex::bytes::Regex;
+use rustc_hash::FxHashMap;
+use tree_sitter::{Language, Node, Query, QueryCapture};
+
+/// The text predicates tree-sitter's binding applies to matches; patterns
+/// using one not handled here stay in the query.
+const TEXT_PREDICATES: &[&str] = &[
+    "eq?",
+    "not-eq?",
+    "any-eq?",
+    "any-not-eq?",
+    "match?",
+    "not-match?",
+    "any-match?",
+    "any-not-match?",
+    "any-of?",
+    "not-any-of?",
+];
+
+/// A leaf pattern as read from its source.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Spec {
+    pub kinds: Vec<String>,
+    pub captures: Vec<String>,
+    /// The texts allowed by `#eq?` / `#any-of?`, if any.
+    pub texts: Option<Vec<String>>,
+    /// `#match?` regexes the text must match.
+    pub regexes: Vec<String>,
+}
+
+struct Leaf {
+    pattern: usize,
+    captures: Box<[u32]>,
+    regexes: Box<[Regex]>,
+}
+
+#[derive(Default)]
+struct Kind {
+    by_text: FxHashMap<Box<[u8]>, Vec<u32>>,
+    any_text: Vec<u32>,
+}
+
+/// The leaf patterns of one compiled query, by node kind and text, and the
+/// kinds the query's other patterns start at.
+#[derive(Default)]
+pub struct Leaves {
+    leaves: Vec<Leaf>,
+    /// Indexed by node kind id.
+    kinds: Vec<Option<Box<Kind>>>,
+    /// Indexed by node kind id: a pattern left in the query starts at nodes
+    /// of this kind. `None` when one of them may start elsewhere too.
+    roots: Option<Vec<bool>>,
+}
+
+/// What the walk of [`Leaves::for_each`] meets.
+pub enum Visit<'a, 't> {
+    /// A match of leaf pattern `pattern`.
+    Leaf(usize, &'a [QueryCapture<'t>]),
+    /// A node where a pattern left in the query may start: run the query
+    /// with start depth 0 on it.
+    Root(Node<'t>),
+}
+
+impl Leaves {
+    /// Moves every leaf pattern of `query` (compiled from `src`) into the
+    /// index and disables it in the query.
+    pub fn take_from(query: &mut Query, src: &str, language: &Language) -> Leaves {
+        let mut out = Leaves {
+            leaves: Vec::new(),
+            kinds: (0..language.node_kind_count()).map(|_| None).collect(),
+            roots: Some(vec![false; language.node_kind_count()]),
+        };
+        for p in 0..query.pattern_count() {
+            let text = &src[query.start_byte_for_pattern(p)..query.end_byte_for_pattern(p)];
+            let Some(leaf) =
+                parse(text).and_then(|spec| Some((out.leaf(query, language, p, &spec)?, spec)))
+            else {
+                let root = root_kind(text)
+                    .filter(|_| query.is_pattern_rooted(p))
+                    .map(|k| language.id_for_node_kind(&k, true) as usize)
+                    .filter(|&id| id != 0 && id < language.node_kind_count());
+                match (root, &mut out.roots) {
+                    (Some(id), Some(roots)) => roots[id] = true,
+                    _ => out.roots = None,
+                }
+                continue;
+            };
+            let (leaf, spec) = leaf;
+            let at = out.leaves.len() as u32;
+            out.leaves.push(leaf);
+            for k in &spec.kinds {
+                let id = language.id_for_node_kind(k, true) as usize;
+                let kind = out.kinds[id].get_or_insert_with(Default::default);
+                match &spec.texts {
+                    None => kind.any_text.push(at),
+                    Some(texts) => {
+                        for t in texts {
+                            let list = kind.by_text.entry(t.as_bytes().into()).or_default();
+                            if !list.contains(&at) {
+                                list.push(at);
+                            }
+                        }
+                    }
+                }
+            }
+            query.disable_pattern(p);
+        }
+        out
+    }
+
+    fn leaf(&self, query: &Query, language: &Language, p: usize, spec: &Spec) -> Option<Leaf> {
+        let known = |k: &String| {
+            let id = language.id_for_node_kind(k, true) as usize;
+            id != 0 && id < self.kinds.len()
+        };
+        if !spec.kinds.iter().all(known) {
+            return None;
+        }
+        let captures = spec
+            .captures
+            .iter()
+            .map(|c| query.capture_index_for_name(c))
+            .collect::<Option<Box<[u32]>>>()?;
+        let regexes = spec
+            .regexes
+            .iter()
+            .map(|r| Regex::new(r).ok())
+            .collect::<Option<Box<[Regex]>>>()?;
+        Some(Leaf {
+            pattern: p,
+            captures,
+            regexes,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.leaves.is_empty()
+    }
+
+    /// Whether [`Leaves::for_each`] visits every node where a pattern left
+    /// in the query may start; if not, run the query over the whole tree.
+    pub fn finds_roots(&self) -> bool {
+        self.roots.is_some()
+    }
+
+    /// Walks the nodes under `root` that intersect `range` (as tree-sitter's
+    /// `set_byte_range` would) in document order, calling `f` with each
+    /// match of a leaf pattern and each node where another pattern may
+    /// start; stops when `stop` says so.
+    pub fn for_each<'t>(
+        &self,
+        root: Node<'t>,
+        src: &[u8],
+        range: Option<Range<usize>>,
+        mut stop: impl FnMut() -> bool,
+        mut f: impl FnMut(Visit<'_, 't>),
+    ) {
+        let no_roots = self.roots.as_ref().is_none_or(|r| !r.contains(&true));
+        if self.leaves.is_empty() && no_roots {
+            return;
+        }
+        let range = range.unwrap_or(0..usize::MAX);
+        let intersects = |n: &Node| {
+            let (s, e) = (n.start_byte(), n.end_byte());
+            (e > range.start || (s == e && e == range.start)) && s < range.end
+        };
+        if !intersects(&root) {
+            return;
+        }
+        // From the cursor's node, the first sibling (itself included) that
+        // intersects the range; `false` when none does.
+        let settle = |c: &mut tree_sitter::TreeCursor<'t>| loop {
+            let n = c.node();
+            if n.start_byte() >= range.end {
+                return false;
+            }
+            if intersects(&n) {
+                return true;
+            }
+            if !c.goto_next_sibling() {
+                return false;
+            }
+        };
+        let mut caps: Vec<QueryCapture<'t>> = Vec::new();
+        let mut c = root.walk();
+        let mut seen = 0u32;
+        'visit: loop {
+            let node = c.node();
+            let id = node.kind_id() as usize;
+            if self
+                .roots
+                .as_ref()
+                .is_some_and(|r| r.get(id) == Some(&true))
+            {
+                f(Visit::Root(node));
+            }
+            if let Some(kind) = self.kinds.get(id).and_then(|k| k.as_deref()) {
+                let text = src.get(node.byte_range()).unwrap_or_default();
+                let by_text = kind
+                    .by_text
+                    .get(text)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                for &at in by_text.iter().chain(&kind.any_text) {
+                    let leaf = &self.leaves[at as usize];
+                    if !leaf.regexes.iter().all(|r| r.is_match(text)) {
+                        continue;
+                    }
+                    caps.clear();
+                    caps.extend(
+                        leaf.captures
+                            .iter()
+                            .map(|&index| QueryCapture { node, index }),
+                    );
+                    f(Visit::Leaf(leaf.pattern, &caps));
+                }
+            }
+            seen += 1;
+            if seen % 4096 == 0 && stop() {
+                return;
+            }
+            let descended = match range.start {
+                0 => c.goto_first_child(),
+                s => c.goto_first_child_for_byte(s - 1).is_some(),
+            };
+            if descended {
+                if settle(&mut c) {
+                    continue;
+                }
+                c.goto_parent();
+            }
+            loop {
+                if c.goto_next_sibling() && settle(&mut c) {
+                    continue 'visit;
+                }
+                if !c.goto_parent() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    OpenAlt,
+    CloseAlt,
+    Capture(String),
+    Str(String),
+    Pred(String),
+    Word(String),
+}
+
+fn tokens(src: &str) -> Option<Vec<Tok>> {
+    let mut out = Vec::new();
+    let mut chars = src.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            c if c.is_whitespace() => {}
+            ';' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => out.push(Tok::Open),
+            ')' => out.push(Tok::Close),
+            '[' => out.push(Tok::OpenAlt),
+            ']' => out.push(Tok::CloseAlt),
+            '"' => {
+                let mut s = String::new();
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => s.push(match chars.next()? {
+                            'n' => '\n',
+                            'r' => '\r',
+                            't' => '\t',
+                            '0' => '\0',
+                            c => c,
+                        }),
+                        c => s.push(c),
+                    }
+                }
+                out.push(Tok::Str(s));
+            }
+            _ => {
+                let mut w = String::from(ch);
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || "()[]\";".contains(c) {
+                        break;
+                    }
+                    w.push(c);
+                    chars.next();
+                }
+                out.push(match w.chars().next() {
+                    Some('@') => Tok::Capture(w[1..].to_string()),
+                    Some('#') => Tok::Pred(w[1..].to_string()),
+                    _ => Tok::Word(w),
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+fn is_kind(w: &str) -> bool {
+    w != "_" && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The kind of the node a pattern's source starts with, unless it starts
+/// with an alternation or a wildcard.
+fn root_kind(src: &str) -> Option<String> {
+    let toks = tokens(src)?;
+    let at = usize::from(matches!(toks.as_slice(), [Tok::Open, Tok::Open, ..]));
+    match toks.get(at..at + 2)? {
+        [Tok::Open, Tok::Word(k)] if is_kind(k) => Some(k.clone()),
+        _ => None,
+    }
+}
+
+/// Reads a pattern's source; `Some` when it is one named node kind (or an
+/// alternation of them) with captures and predicates, and its text tests
+/// are ones this module applies.
+pub fn parse(src: &str) -> Option<Spec> {
+    let toks = tokens(src)?;
+    let grouped = matches!(toks.as_slice(), [Tok::Open, Tok::Open | Tok::OpenAlt, ..]);
+    let mut i = usize::from(grouped);
+    let mut kinds = Vec::new();
+    let node = |i: usize| match toks.get(i..i + 3) {
+        Some([Tok::Open, Tok::Word(k), Tok::Close]) if is_kind(k) => Some(k.clone()),
+        _ => None,
+    };
+    if toks.get(i) == Some(&Tok::OpenAlt) {
+        i += 1;
+        while toks.get(i) != Some(&Tok::CloseAlt) {
+            kinds.push(node(i)?);
+            i += 3;
+        }
+        i += 1;
+        if kinds.is_empty() {
+            return None;
+        }
+    } else {
+        kinds.push(node(i)?);
+        i += 3;
+    }
+    let mut captures = Vec::new();
+    while let Some(Tok::Capture(c)) = toks.get(i) {
+        captures.push(c.clone());
+        i += 1;
+    }
+    if captures.is_empty() {
+        return None;
+    }
+    let mut texts: Option<Vec<String>> = None;
+    let mut regexes = Vec::new();
+    if grouped {
+        loop {
+            let op = match (toks.get(i)?, toks.get(i + 1)) {
+                (Tok::Close, _) => break,
+                (Tok::Open, Some(Tok::Pred(op))) => op,
+                _ => return None,
+            };
+            let mut args = Vec::new();
+            i += 2;
+            loop {
+                match toks.get(i)? {
+                    Tok::Close => break,
+                    t @ (Tok::Capture(_) | Tok::Str(_) | Tok::Word(_)) => args.push(t.clone()),
+                    _ => return None,
+                }
+                i += 1;
+            }
+            i += 1;
+            if !TEXT_PREDICATES.contains(&op.as_str()) {
+                continue;
+            }
+            let (Some(Tok::Capture(c)), rest) = (args.first(), args.get(1..).unwrap_or_default())
+            else {
+                return None;
+            };
+            if !captures.contains(c) || rest.is_empty() {
+                return None;
+            }
+            let strs = rest
+                .iter()
+                .map(|a| match a {
+                    Tok::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            match op.as_str() {
+                "eq?" if texts.is_none() && strs.len() == 1 => texts = Some(strs),
+                "any-of?" if texts.is_none() => texts = Some(strs),
+                "match?" if strs.len() == 1 => regexes.push(strs[0].clone()),
+                _ => return None,
+            }
+        }
+        i += 1;
+    }
+    (i == toks.len()).then_some(Spec {
+        kinds,
+        captures,
+        texts,
+        regexes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kinds: &[&str], caps: &[&str], texts: Option<&[&str]>, regexes: &[&str]) -> Spec {
+        let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Spec {
+            kinds: v(kinds),
+            captures: v(caps),
+            texts: texts.map(v),
+            regexes: v(regexes),
+        }
+    }
+
+    #[test]
+    fn reads_leaf_patterns() {
+        assert_eq!(
+            parse(
+                "((property_identifier) @finding\n  (#eq? @finding \"claims\") ; why\n  (#clerk-file?)\n  (#object-holds? @finding \"authObject\"))"
+            ),
+            Some(spec(&["property_identifier"], &["finding"], Some(&["claims"]), &[]))
+        );
+        assert_eq!(
+            parse("([(identifier) (property_identifier)] @finding @name (#any-of? @finding \"a\" \"b\") (#set! message \"x (y)\"))"),
+            Some(spec(
+                &["identifier", "property_identifier"],
+                &["finding", "name"],
+                Some(&["a", "b"]),
+                &[]
+            ))
+        );
+        assert_eq!(
+            parse("((string_fragment) @finding (#match? @finding \"a\\\\.b\\\"\") (#clerk-file?))"),
+            Some(spec(&["string_fragment"], &["finding"], None, &["a\\.b\""]))
+        );
+        assert_eq!(
+            parse("((identifier) @finding (#clerk-ref? @finding \"x\"))"),
+            Some(spec(&["identifier"], &["finding"], None, &[]))
+        );
+    }
+
+    #[test]
+    fn leaves_other_patterns_to_the_query() {
+        for p in [
+            "((object_pattern (shorthand_property_identifier_pattern) @finding) (#eq? @finding \"x\"))",
+            "((import_specifier name: (identifier) @finding) (#eq? @finding \"x\"))",
+            "((identifier) @a (#not-eq? @a \"x\"))",
+            "((identifier) @a (#eq? @a @b))",
+            "((identifier) @a (#eq? @a \"x\") (#any-of? @a \"x\" \"y\"))",
+            "((identifier)* @a)",
+            "(_) @a",
+            "((identifier))",
+            "((identifier) @a (identifier) @b)",
+            "((identifier) @a (#eq? @a \"x\"",
+        ] {
+            assert_eq!(parse(p), None, "{p}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod same_as_the_query {
+    use std::path::{Path, PathBuf};
+
+    use super::super::{
+        facts::Facts, fixers::Memo, lang::Lang, parse, query, run_rules_in, settings::Settings,
+        Finding,
+    };
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if !p.ends_with("node_modules") {
+                    sources(&p, out);
+                }
+            } else if Lang::from_path(&p).is_some_and(|l| l.ts_language().is_some()) {
+                out.push(p);
+            }
+        }
+    }
+
+    fn key(f: &Finding) -> String {
+        format!(
+            "{} {:?} {:?} {} {:?} {:?}",
+            f.rule.id, f.range, f.severity, f.message, f.fix, f.official
+        )
+    }
+
+    /// Findings of `src` by the indexed and the plain query, whole file
+    /// and per top-level statement; the number of findings compared.
+    fn compare(
+        src: &str,
+        lang: Lang,
+        indexed: &query::Compiled,
+        plain: &query::Compiled,
+        what: &str,
+    ) -> usize {
+        let settings = Settings::default();
+        let Some(tree) = parse(src, lang, None) else {
+            return 0;
+        };
+        let facts = Facts::compute(&tree, src, lang);
+        let mut ranges = vec![None];
+        let mut c = tree.root_node().walk();
+        ranges.extend(
+            tree.root_node()
+                .children(&mut c)
+                .map(|n| Some(n.byte_range())),
+        );
+        let mut compared = 0;
+        for r in ranges {
+            let run = |c: &query::Compiled| {
+                let memo = Memo::default();
+                let found = run_rules_in(
+                    c,
+                    &tree,
+                    src,
+                    lang,
+                    &settings,
+                    &facts,
+                    r.clone(),
+                    Some(&memo),
+                );
+                let mut out: Vec<String> = found.iter().map(key).collect();
+                out.sort();
+                out
+            };
+            let got = run(indexed);
+            assert_eq!(got, run(plain), "{what} as {}, range {r:?}", lang.name());
+            compared += got.len();
+        }
+        compared
+    }
+
+    fn corpus() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("tests/fixtures"), &mut files);
+        sources(&root.join("examples"), &mut files);
+        files
+    }
+
+    /// Every fixture and example file gives the same findings, fixes included,
+    /// whether leaf patterns are matched by the index or by tree-sitter's
+    /// cursor, over whole files and over each top-level statement.
+    #[test]
+    fn the_leaf_index_finds_what_the_query_finds() {
+        let files = corpus();
+        assert!(files.len() > 50, "{} files", files.len());
+        let mut indexed_matches = 0;
+        for lang in Lang::GRAMMARS {
+            let indexed = query::compile_with(lang, true).unwrap();
+            let plain = query::compile_with(lang, false).unwrap();
+            assert!(!indexed.leaves.is_empty() && indexed.leaves.finds_roots());
+            for f in &files {
+                let src = std::fs::read_to_string(f).unwrap();
+                indexed_matches += compare(&src, lang, &indexed, &plain, &f.display().to_string());
+            }
+        }
+        assert!(indexed_matches > 500, "{indexed_matches} findings compared");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// The same on broken code: fixtures with a span cut out and
+        /// another pasted elsewhere, which leaves error and missing nodes.
+        #[test]
+        fn and_on_broken_code(file in 0usize..1000, a in 0usize..4000, len in 0usize..200, b in 0usize..4000) {
+            use std::sync::OnceLock;
+            static C: OnceLock<Vec<(query::Compiled, query::Compiled)>> = OnceLock::new();
+            let compiled = C.get_or_init(|| {
+                Lang::GRAMMARS
+                    .iter()
+                    .map(|&l| (query::compile_with(l, true).unwrap(), query::compile_with(l, false).unwrap()))
+                    .collect()
+            });
+            let files = corpus();
+            let path = &files[file % files.len()];
+            let src = std::fs::read_to_string(path).unwrap();
+            let at = |i: usize| (0..=i.min(src.len())).rev().find(|&i| src.is_char_boundary(i)).unwrap();
+            let (from, to) = (at(a), at(a + len));
+            let cut = &src[from..to];
+            let mut broken = format!("{}{}", &src[..from], &src[to..]);
+            let into = (0..=b.min(broken.len())).rev().find(|&i| broken.is_char_boundary(i)).unwrap();
+            broken.insert_str(into, cut);
+            for (i, lang) in Lang::GRAMMARS.into_iter().enumerate() {
+                let (indexed, plain) = &compiled[i];
+                compare(&broken, lang, indexed, plain, &path.display().to_string());
+            }
+        }
+    }
+}
