@@ -339,6 +339,13 @@ impl Facts {
         }
     }
 
+    /// Whether `resolve` can succeed for a leaf `node` with this text: it is
+    /// a declaration site or a name bound to Clerk. Cheaper than `resolve`.
+    pub fn may_resolve(&self, node: Node, text: &[u8]) -> bool {
+        std::str::from_utf8(text).is_ok_and(|t| self.bindings.contains_key(t))
+            || self.sites.contains_key(&key(node))
+    }
+
     /// What `node` refers to in a Clerk module: an identifier bound by an
     /// import or require, a declaration site, or `ns.name` on a namespace.
     pub fn resolve(&self, node: Node, src: &str) -> Option<(&str, Export)> {

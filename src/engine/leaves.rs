@@ -43,6 +43,9 @@ struct Leaf {
     pattern: usize,
     captures: Box<[u32]>,
     regexes: Box<[Regex]>,
+    /// The pattern applies the guard predicate to its leaf: `for_each`
+    /// asks its `admit` before reporting a match.
+    guarded: bool,
 }
 
 #[derive(Default)]
@@ -72,10 +75,24 @@ pub enum Visit<'a, 't> {
     Root(Node<'t>),
 }
 
+/// Where the walk is: the node visited and its ancestors, the root first.
+pub struct At<'a, 't> {
+    pub node: Node<'t>,
+    pub ancestors: &'a [Node<'t>],
+}
+
 impl Leaves {
     /// Moves every leaf pattern of `query` (compiled from `src`) into the
-    /// index and disables it in the query.
-    pub fn take_from(query: &mut Query, src: &str, language: &Language) -> Leaves {
+    /// index and disables it in the query. A pattern whose predicates apply
+    /// `guard` to its leaf before any of `rebinding` (predicates that make a
+    /// capture name another node) is marked guarded.
+    pub fn take_from(
+        query: &mut Query,
+        src: &str,
+        language: &Language,
+        guard: &str,
+        rebinding: &[&str],
+    ) -> Leaves {
         let mut out = Leaves {
             leaves: Vec::new(),
             kinds: (0..language.node_kind_count()).map(|_| None).collect(),
@@ -96,7 +113,15 @@ impl Leaves {
                 }
                 continue;
             };
-            let (leaf, spec) = leaf;
+            let (mut leaf, spec) = leaf;
+            leaf.guarded = query
+                .general_predicates(p)
+                .iter()
+                .take_while(|pred| !rebinding.contains(&&*pred.operator))
+                .any(|pred| {
+                    &*pred.operator == guard
+                        && matches!(pred.args.first(), Some(tree_sitter::QueryPredicateArg::Capture(c)) if leaf.captures.contains(c))
+                });
             let at = out.leaves.len() as u32;
             out.leaves.push(leaf);
             for k in &spec.kinds {
@@ -141,6 +166,7 @@ impl Leaves {
             pattern: p,
             captures,
             regexes,
+            guarded: false,
         })
     }
 
@@ -157,14 +183,17 @@ impl Leaves {
     /// Walks the nodes under `root` that intersect `range` (as tree-sitter's
     /// `set_byte_range` would) in document order, calling `f` with each
     /// match of a leaf pattern and each node where another pattern may
-    /// start; stops when `stop` says so.
+    /// start; stops when `stop` says so. Matches of guarded patterns are
+    /// reported only for nodes `admit` accepts (given the node and its
+    /// text): it must accept every node the guard predicate would.
     pub fn for_each<'t>(
         &self,
         root: Node<'t>,
         src: &[u8],
         range: Option<Range<usize>>,
         mut stop: impl FnMut() -> bool,
-        mut f: impl FnMut(Visit<'_, 't>),
+        admit: impl Fn(Node<'t>, &[u8]) -> bool,
+        mut f: impl FnMut(&At<'_, 't>, Visit<'_, 't>),
     ) {
         let no_roots = self.roots.as_ref().is_none_or(|r| !r.contains(&true));
         if self.leaves.is_empty() && no_roots {
@@ -193,17 +222,22 @@ impl Leaves {
             }
         };
         let mut caps: Vec<QueryCapture<'t>> = Vec::new();
+        let mut ancestors: Vec<Node<'t>> = Vec::new();
         let mut c = root.walk();
         let mut seen = 0u32;
         'visit: loop {
             let node = c.node();
             let id = node.kind_id() as usize;
+            let here = At {
+                node,
+                ancestors: &ancestors,
+            };
             if self
                 .roots
                 .as_ref()
                 .is_some_and(|r| r.get(id) == Some(&true))
             {
-                f(Visit::Root(node));
+                f(&here, Visit::Root(node));
             }
             if let Some(kind) = self.kinds.get(id).and_then(|k| k.as_deref()) {
                 let text = src.get(node.byte_range()).unwrap_or_default();
@@ -212,9 +246,13 @@ impl Leaves {
                     .get(text)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
+                let mut admitted = None;
                 for &at in by_text.iter().chain(&kind.any_text) {
                     let leaf = &self.leaves[at as usize];
                     if !leaf.regexes.iter().all(|r| r.is_match(text)) {
+                        continue;
+                    }
+                    if leaf.guarded && !*admitted.get_or_insert_with(|| admit(node, text)) {
                         continue;
                     }
                     caps.clear();
@@ -223,7 +261,7 @@ impl Leaves {
                             .iter()
                             .map(|&index| QueryCapture { node, index }),
                     );
-                    f(Visit::Leaf(leaf.pattern, &caps));
+                    f(&here, Visit::Leaf(leaf.pattern, &caps));
                 }
             }
             seen += 1;
@@ -236,6 +274,7 @@ impl Leaves {
             };
             if descended {
                 if settle(&mut c) {
+                    ancestors.push(node);
                     continue;
                 }
                 c.goto_parent();
@@ -247,6 +286,7 @@ impl Leaves {
                 if !c.goto_parent() {
                     return;
                 }
+                ancestors.pop();
             }
         }
     }

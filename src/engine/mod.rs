@@ -302,9 +302,14 @@ fn run_rules_in<'t>(
         src.as_bytes(),
         range,
         limits::out_of_time,
-        |v| match v {
-            leaves::Visit::Leaf(pattern, captures) => eval(pattern, captures),
+        |node, text| facts.may_resolve(node, text),
+        |at, v| match v {
+            leaves::Visit::Leaf(pattern, captures) => {
+                parents.set_path(at.ancestors, at.node);
+                eval(pattern, captures)
+            }
             leaves::Visit::Root(node) => {
+                parents.set_path(at.ancestors, at.node);
                 let mut progress = limits::query_progress;
                 let options = QueryCursorOptions::new().progress_callback(&mut progress);
                 let mut matches = cursor.matches_with_options(q, node, src.as_bytes(), options);

@@ -142,7 +142,15 @@ pub fn compile_with(lang: Lang, index_leaves: bool) -> Result<Compiled, String> 
         }
     }
     let leaves = if index_leaves {
-        Leaves::take_from(&mut query, &src, &language)
+        // `#clerk-ref?` on a leaf holds only for names Facts can resolve,
+        // which the walk checks before a match costs an evaluation.
+        Leaves::take_from(
+            &mut query,
+            &src,
+            &language,
+            "clerk-ref?",
+            FINDING_PREDICATES,
+        )
     } else {
         Leaves::default()
     };

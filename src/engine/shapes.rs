@@ -27,6 +27,9 @@ fn text<'a>(node: Node, src: &'a str) -> &'a str {
 /// hundred thousand statements on one line or nesting ten thousand deep.
 pub struct Parents<'t> {
     root: Node<'t>,
+    /// The way from the root down to the node a match was found at, which
+    /// the walk that found it knows for free: most questions are about it.
+    path: RefCell<Vec<Node<'t>>>,
     top: OnceCell<Vec<Node<'t>>>,
     walked: RefCell<HashSet<usize, ById>>,
     map: RefCell<HashMap<usize, Node<'t>, ById>>,
@@ -65,15 +68,30 @@ impl<'t> Parents<'t> {
     pub fn new(tree: &'t Tree) -> Parents<'t> {
         Parents {
             root: tree.root_node(),
+            path: RefCell::default(),
             top: OnceCell::new(),
             walked: RefCell::default(),
             map: RefCell::default(),
         }
     }
 
+    /// Tells the way from the root (first) down to `node` (last).
+    pub fn set_path(&self, ancestors: &[Node<'t>], node: Node<'t>) {
+        let mut path = self.path.borrow_mut();
+        path.clear();
+        path.extend_from_slice(ancestors);
+        path.push(node);
+    }
+
     pub fn of(&self, node: Node<'t>) -> Option<Node<'t>> {
         if node == self.root {
             return None;
+        }
+        {
+            let path = self.path.borrow();
+            if let Some(i) = path.iter().rposition(|n| *n == node).filter(|&i| i > 0) {
+                return Some(path[i - 1]);
+            }
         }
         if let Some(p) = self.map.borrow().get(&node.id()) {
             return Some(*p);
