@@ -228,18 +228,16 @@ fn run_rules_in<'t>(
                 .and_then(|p| p.value.as_deref())
         };
         let expand = |t: &str| {
-            let mut t = t.to_string();
-            for (k, v) in &vars {
-                t = t.replace(&format!("{{{k}}}"), v);
-            }
-            for c in captures {
-                let name = names[c.index as usize];
-                let pat = format!("{{{name}}}");
-                if t.contains(&pat) {
-                    t = t.replace(&pat, src.get(c.node.byte_range()).unwrap_or(""));
-                }
-            }
-            t
+            fill(t, |name| {
+                let var = vars
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.as_str());
+                var.or_else(|| {
+                    let c = captures.iter().find(|c| names[c.index as usize] == name)?;
+                    Some(src.get(c.node.byte_range()).unwrap_or(""))
+                })
+            })
         };
         let mut range = finding.byte_range();
         // Some findings are part of a node: the `https://api.clerk.dev` of a
@@ -320,6 +318,43 @@ fn run_rules_in<'t>(
         },
     );
     out
+}
+
+/// Replaces each `{name}` of a message or title template by its value; a
+/// name without one stays as written (`{ clerkClient }` in prose). Values
+/// are not expanded again.
+fn fill<'v>(template: &str, value: impl Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        match value(name) {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+#[test]
+fn fill_replaces_known_names_once() {
+    let value = |n: &str| match n {
+        "a" => Some("{b}"),
+        "b" => Some("B"),
+        _ => None,
+    };
+    assert_eq!(fill("x {a} {b}{b} { c } {", value), "x {b} BB { c } {");
+    assert_eq!(fill("plain", value), "plain");
+    assert_eq!(fill("{a", value), "{a");
 }
 
 /// Orders findings, drops duplicates (two patterns of one rule on one
@@ -411,11 +446,9 @@ pub(crate) fn plain_finding(
         settings::Level::On(s) => s,
     };
     let expand = |t: &str| {
-        let mut t = t.to_string();
-        for (k, v) in vars {
-            t = t.replace(&format!("{{{k}}}"), v);
-        }
-        t
+        fill(t, |name| {
+            vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        })
     };
     let fix = rule.fix.as_ref().and_then(|spec| {
         let new = spec.rename.as_deref()?;
