@@ -11,43 +11,48 @@ use clerk_core2_lsp::engine::{self, lang::Lang};
 #[path = "support/gen.rs"]
 mod gen;
 
-fn check_time(dir: &Path) -> Duration {
-    let mut runs = Vec::new();
-    for _ in 0..7 {
-        let t = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
-            .args(["check", "--format", "json"])
-            .arg(dir)
-            .output()
-            .unwrap();
-        runs.push(t.elapsed());
-        assert_eq!(out.status.code(), Some(1), "findings expected");
-    }
-    runs.sort();
-    runs[runs.len() / 2]
+/// One `check --format json` of `dir` by the release binary.
+fn check_once(dir: &Path) -> Duration {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let took = t.elapsed();
+    assert_eq!(out.status.code(), Some(1), "findings expected");
+    took
 }
 
 /// Reads and parses every file with tree-sitter on all cores, doing nothing else.
-fn parse_only_time(files: &[PathBuf]) -> Duration {
+fn parse_once(files: &[PathBuf]) -> Duration {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let mut runs = Vec::new();
-    for _ in 0..7 {
-        let t = Instant::now();
-        std::thread::scope(|s| {
-            for chunk in files.chunks(files.len().div_ceil(threads)) {
-                s.spawn(move || {
-                    for f in chunk {
-                        let src = std::fs::read_to_string(f).unwrap();
-                        let lang = Lang::from_path(f).unwrap();
-                        std::hint::black_box(engine::parse(&src, lang, None));
-                    }
-                });
-            }
-        });
-        runs.push(t.elapsed());
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for chunk in files.chunks(files.len().div_ceil(threads)) {
+            s.spawn(move || {
+                for f in chunk {
+                    let src = std::fs::read_to_string(f).unwrap();
+                    let lang = Lang::from_path(f).unwrap();
+                    std::hint::black_box(engine::parse(&src, lang, None));
+                }
+            });
+        }
+    });
+    t.elapsed()
+}
+
+/// Medians of `check` and of the parse-only baseline, run in turns so that
+/// both see the same load on a shared machine.
+fn times(dir: &Path, files: &[PathBuf]) -> (Duration, Duration) {
+    let (mut check, mut parse) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
+        check.push(check_once(dir));
+        parse.push(parse_once(files));
     }
-    runs.sort();
-    runs[runs.len() / 2]
+    check.sort();
+    parse.sort();
+    (check[check.len() / 2], parse[parse.len() / 2])
 }
 
 fn list(dir: &Path) -> Vec<PathBuf> {
@@ -61,7 +66,7 @@ fn list(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn main() {
-    println!("clerk-core2-lsp whole-project check (release binary, median of 7)");
+    println!("clerk-core2-lsp whole-project check (release binary, median of 9, check and parse-only run in turns)");
     for (name, clerk_every, plain_bytes) in [
         ("5% of files use Clerk", 20usize, 3_600usize),
         ("every file uses Clerk", 1, 0),
@@ -73,8 +78,7 @@ fn main() {
         let root = kept.as_deref().unwrap_or(dir.path());
         let bytes = gen::write_tree(root, 5_000, clerk_every, plain_bytes);
         let files = list(root);
-        let check = check_time(root);
-        let parse = parse_only_time(&files);
+        let (check, parse) = times(root, &files);
         println!(
             "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}",
             bytes as f64 / 1e6,
