@@ -59,6 +59,9 @@ impl Hasher for IdHasher {
 
 type ById = BuildHasherDefault<IdHasher>;
 
+/// How many ancestors of a match `Parents` keeps from the walk.
+const PATH_KEEP: usize = 32;
+
 /// Statements up to this many nodes are searched from the top for each
 /// question; bigger ones are mapped whole once, so that deep nesting does
 /// not cost its depth on every question.
@@ -75,11 +78,14 @@ impl<'t> Parents<'t> {
         }
     }
 
-    /// Tells the way from the root (first) down to `node` (last).
+    /// Tells the way from the root (first) down to `node` (last). Only its
+    /// last steps are kept: predicates ask about a few levels above a
+    /// match, and copying the whole way for every match in deeply nested
+    /// code would cost its depth each time.
     pub fn set_path(&self, ancestors: &[Node<'t>], node: Node<'t>) {
         let mut path = self.path.borrow_mut();
         path.clear();
-        path.extend_from_slice(ancestors);
+        path.extend_from_slice(&ancestors[ancestors.len().saturating_sub(PATH_KEEP)..]);
         path.push(node);
     }
 
