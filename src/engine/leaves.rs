@@ -72,10 +72,11 @@ pub enum Visit<'a, 't> {
     Leaf(usize, &'a [QueryCapture<'t>]),
     /// A node where a pattern left in the query may start: run the query
     /// with start depth 0 on it.
-    Root(Node<'t>),
+    Root,
 }
 
-/// Where the walk is: the node visited and its ancestors, the root first.
+/// Where the walk is: the node visited (the match's or the root's) and its
+/// ancestors, the root first.
 pub struct At<'a, 't> {
     pub node: Node<'t>,
     pub ancestors: &'a [Node<'t>],
@@ -100,20 +101,24 @@ impl Leaves {
         };
         for p in 0..query.pattern_count() {
             let text = &src[query.start_byte_for_pattern(p)..query.end_byte_for_pattern(p)];
-            let Some(leaf) =
-                parse(text).and_then(|spec| Some((out.leaf(query, language, p, &spec)?, spec)))
-            else {
+            let known = |k: &String| {
+                let id = language.id_for_node_kind(k, true) as usize;
+                (id != 0 && id < language.node_kind_count()).then_some(id)
+            };
+            let leaf = parse(text).and_then(|spec| {
+                let ids = spec.kinds.iter().map(known).collect::<Option<Vec<_>>>()?;
+                Some((leaf(query, p, &spec)?, spec.texts, ids))
+            });
+            let Some((mut leaf, texts, ids)) = leaf else {
                 let root = root_kind(text)
                     .filter(|_| query.is_pattern_rooted(p))
-                    .map(|k| language.id_for_node_kind(&k, true) as usize)
-                    .filter(|&id| id != 0 && id < language.node_kind_count());
+                    .and_then(|k| known(&k));
                 match (root, &mut out.roots) {
                     (Some(id), Some(roots)) => roots[id] = true,
                     _ => out.roots = None,
                 }
                 continue;
             };
-            let (mut leaf, spec) = leaf;
             leaf.guarded = query
                 .general_predicates(p)
                 .iter()
@@ -124,10 +129,9 @@ impl Leaves {
                 });
             let at = out.leaves.len() as u32;
             out.leaves.push(leaf);
-            for k in &spec.kinds {
-                let id = language.id_for_node_kind(k, true) as usize;
+            for id in ids {
                 let kind = out.kinds[id].get_or_insert_with(Default::default);
-                match &spec.texts {
+                match &texts {
                     None => kind.any_text.push(at),
                     Some(texts) => {
                         for t in texts {
@@ -142,32 +146,6 @@ impl Leaves {
             query.disable_pattern(p);
         }
         out
-    }
-
-    fn leaf(&self, query: &Query, language: &Language, p: usize, spec: &Spec) -> Option<Leaf> {
-        let known = |k: &String| {
-            let id = language.id_for_node_kind(k, true) as usize;
-            id != 0 && id < self.kinds.len()
-        };
-        if !spec.kinds.iter().all(known) {
-            return None;
-        }
-        let captures = spec
-            .captures
-            .iter()
-            .map(|c| query.capture_index_for_name(c))
-            .collect::<Option<Box<[u32]>>>()?;
-        let regexes = spec
-            .regexes
-            .iter()
-            .map(|r| Regex::new(r).ok())
-            .collect::<Option<Box<[Regex]>>>()?;
-        Some(Leaf {
-            pattern: p,
-            captures,
-            regexes,
-            guarded: false,
-        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -195,8 +173,7 @@ impl Leaves {
         admit: impl Fn(Node<'t>, &[u8]) -> bool,
         mut f: impl FnMut(&At<'_, 't>, Visit<'_, 't>),
     ) {
-        let no_roots = self.roots.as_ref().is_none_or(|r| !r.contains(&true));
-        if self.leaves.is_empty() && no_roots {
+        if self.leaves.is_empty() && self.roots.as_ref().is_none_or(|r| !r.contains(&true)) {
             return;
         }
         let range = range.unwrap_or(0..usize::MAX);
@@ -237,7 +214,7 @@ impl Leaves {
                 .as_ref()
                 .is_some_and(|r| r.get(id) == Some(&true))
             {
-                f(&here, Visit::Root(node));
+                f(&here, Visit::Root);
             }
             if let Some(kind) = self.kinds.get(id).and_then(|k| k.as_deref()) {
                 let text = src.get(node.byte_range()).unwrap_or_default();
@@ -290,6 +267,27 @@ impl Leaves {
             }
         }
     }
+}
+
+/// The index entry of leaf pattern `p` of `query`, unless one of its
+/// captures or regexes does not resolve.
+fn leaf(query: &Query, p: usize, spec: &Spec) -> Option<Leaf> {
+    let captures = spec
+        .captures
+        .iter()
+        .map(|c| query.capture_index_for_name(c))
+        .collect::<Option<Box<[u32]>>>()?;
+    let regexes = spec
+        .regexes
+        .iter()
+        .map(|r| Regex::new(r).ok())
+        .collect::<Option<Box<[Regex]>>>()?;
+    Some(Leaf {
+        pattern: p,
+        captures,
+        regexes,
+        guarded: false,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -21,7 +21,8 @@ pub mod workspace;
 use std::{cell::RefCell, ops::Range};
 
 use tree_sitter::{
-    Node, Parser, QueryCapture, QueryCursorOptions, QueryPredicateArg, StreamingIterator, Tree,
+    Node, Parser, Query, QueryCapture, QueryCursor, QueryCursorOptions, QueryPredicateArg,
+    StreamingIterator, Tree,
 };
 
 pub use facts::Facts;
@@ -285,12 +286,7 @@ fn run_rules_in<'t>(
     };
     let root = tree.root_node();
     if !compiled.leaves.finds_roots() {
-        let mut progress = limits::query_progress;
-        let options = QueryCursorOptions::new().progress_callback(&mut progress);
-        let mut matches = cursor.matches_with_options(q, root, src.as_bytes(), options);
-        while let Some(m) = matches.next() {
-            eval(m.pattern_index, m.captures());
-        }
+        query_matches(&mut cursor, q, root, src, &mut eval);
     }
     // The other patterns run only at the nodes they can start at, found by
     // the same walk that matches the leaf patterns.
@@ -301,23 +297,31 @@ fn run_rules_in<'t>(
         range,
         limits::out_of_time,
         |node, text| facts.may_resolve(node, text),
-        |at, v| match v {
-            leaves::Visit::Leaf(pattern, captures) => {
-                parents.set_path(at.ancestors, at.node);
-                eval(pattern, captures)
-            }
-            leaves::Visit::Root(node) => {
-                parents.set_path(at.ancestors, at.node);
-                let mut progress = limits::query_progress;
-                let options = QueryCursorOptions::new().progress_callback(&mut progress);
-                let mut matches = cursor.matches_with_options(q, node, src.as_bytes(), options);
-                while let Some(m) = matches.next() {
-                    eval(m.pattern_index, m.captures());
-                }
+        |at, v| {
+            parents.set_path(at.ancestors, at.node);
+            match v {
+                leaves::Visit::Leaf(pattern, captures) => eval(pattern, captures),
+                leaves::Visit::Root => query_matches(&mut cursor, q, at.node, src, &mut eval),
             }
         },
     );
     out
+}
+
+/// Hands each match of `q` under `node` to `eval`, within the check budget.
+fn query_matches<'t>(
+    cursor: &mut QueryCursor,
+    q: &Query,
+    node: Node<'t>,
+    src: &str,
+    eval: &mut impl FnMut(usize, &[QueryCapture<'t>]),
+) {
+    let mut progress = limits::query_progress;
+    let options = QueryCursorOptions::new().progress_callback(&mut progress);
+    let mut matches = cursor.matches_with_options(q, node, src.as_bytes(), options);
+    while let Some(m) = matches.next() {
+        eval(m.pattern_index, m.captures());
+    }
 }
 
 /// Replaces each `{name}` of a message or title template by its value; a
