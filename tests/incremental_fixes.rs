@@ -120,6 +120,10 @@ fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
         prop_assert!(doc.accept(a));
         prop_assert_eq!(&*doc.text, expected.as_str());
         prop_assert_eq!(doc.rope.to_string(), expected.clone());
+        // Fixes are computed afresh while the tree is unsettled; the
+        // findings shown are compared once it is settled.
+        let fixed_before = doc.fix_snapshot().findings(&settings);
+        doc.settle(&settings);
         let fresh_tree = engine::parse(&expected, Lang::TypeScript, None).unwrap();
         prop_assert_eq!(
             doc.tree.as_ref().unwrap().root_node().to_sexp(),
@@ -135,6 +139,7 @@ fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
             })
             .collect();
         prop_assert_eq!(summary(&doc.findings), summary(&without_fixes));
+        prop_assert_eq!(summary(&fixed_before), summary(&fresh));
         // Asked twice, as an editor does: the second answer comes from
         // what the first one kept.
         for _ in 0..2 {

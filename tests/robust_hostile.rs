@@ -146,6 +146,7 @@ fn checks_out_of_time_say_so() {
     );
     let a = doc.snapshot().analyze(&s);
     assert!(doc.accept(a));
+    doc.settle(&s);
     let text = doc.text.to_string();
     assert_eq!(
         ids(&doc.findings),

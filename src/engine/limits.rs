@@ -208,10 +208,21 @@ pub fn with_budget<R>(b: Budget, f: impl FnOnce() -> R) -> R {
 /// Parses within the parse budget; `None` when it ran out. The parser is
 /// then reset, or its next parse would resume this one.
 pub fn parse(parser: &mut Parser, src: &str, old: Option<&Tree>) -> Option<Tree> {
+    parse_until(parser, src, old, &|| false)
+}
+
+/// [`parse`] that also gives up as soon as `stop` says so: a parse whose
+/// result a newer edit has made useless.
+pub fn parse_until(
+    parser: &mut Parser,
+    src: &str,
+    old: Option<&Tree>,
+    stop: &dyn Fn() -> bool,
+) -> Option<Tree> {
     let deadline = Instant::now() + budget().parse;
     let bytes = src.as_bytes();
     let mut progress = |_: &ParseState| {
-        if Instant::now() >= deadline {
+        if stop() || Instant::now() >= deadline {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())

@@ -66,6 +66,16 @@ thread_local! {
 /// Parses with a per-thread parser for the grammar, reusing `old` (already
 /// `edit`ed) for an incremental parse.
 pub fn parse(src: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
+    parse_until(src, lang, old, &|| false)
+}
+
+/// [`parse`] that gives up, returning `None`, once `stop` says so.
+pub fn parse_until(
+    src: &str,
+    lang: Lang,
+    old: Option<&Tree>,
+    stop: &dyn Fn() -> bool,
+) -> Option<Tree> {
     let language = lang.ts_language()?;
     PARSERS.with(|p| {
         let mut parsers = p.borrow_mut();
@@ -78,7 +88,7 @@ pub fn parse(src: &str, lang: Lang, old: Option<&Tree>) -> Option<Tree> {
                 parsers.len() - 1
             }
         };
-        limits::parse(&mut parsers[idx].1, src, old)
+        limits::parse_until(&mut parsers[idx].1, src, old, stop)
     })
 }
 

@@ -39,6 +39,12 @@ pub struct Document {
     fixed: Option<(u64, Arc<Vec<Finding>>)>,
     /// When the document was last opened or changed, on the server's clock.
     pub touched: u64,
+    /// `tree` came from an incremental parse that made or touched a syntax
+    /// error. Error recovery can settle differently when it reuses an old
+    /// tree, so such a tree (and what was found in it) may differ from a
+    /// fresh parse of the same text until [`Document::settle`] or the
+    /// server's settling pass replaces it.
+    pub unsettled: bool,
 }
 
 /// What computing fixes off the protocol loop needs.
@@ -77,6 +83,8 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     state: Option<Arc<State>>,
     edits: Option<Vec<EditSpan>>,
+    /// Whether `tree` is unsettled (see [`Document::unsettled`]).
+    unsettled: bool,
 }
 
 pub struct Analyzed {
@@ -86,39 +94,50 @@ pub struct Analyzed {
     state: Option<Arc<State>>,
     /// Whether only edited statements were analysed.
     pub partial: bool,
+    /// Whether `tree` is unsettled (see [`Document::unsettled`]).
+    pub unsettled: bool,
 }
 
 impl Snapshot {
     pub fn analyze(self, settings: &Settings) -> Analyzed {
+        self.analyze_until(settings, &|| false)
+            .expect("a parse that is never stopped finishes")
+    }
+
+    /// [`Snapshot::analyze`] that gives up, returning `None`, once `stop`
+    /// says so while parsing.
+    pub fn analyze_until(self, settings: &Settings, stop: &dyn Fn() -> bool) -> Option<Analyzed> {
         if let Some(findings) = limits::oversized(&self.text, settings) {
-            return Analyzed {
+            return Some(Analyzed {
                 generation: self.generation,
                 tree: None,
                 findings,
                 state: None,
                 partial: false,
-            };
+                unsettled: false,
+            });
         }
+        let mut unsettled = false;
         let tree = if self.lang.is_grammar() {
-            let t = engine::parse(&self.text, self.lang, self.tree.as_ref());
+            let t = engine::parse_until(&self.text, self.lang, self.tree.as_ref(), stop);
+            if t.is_none() && stop() {
+                return None;
+            }
             // Error recovery can settle differently when reusing an old
-            // tree: when the edits made or touched a syntax error, the
-            // buffer is parsed afresh so that what the user sees never
-            // depends on the path of edits. An error elsewhere in the file
-            // stays as the reparse reused it.
-            match t {
-                Some(t)
-                    if self.tree.is_some()
-                        && t.root_node().has_error()
-                        && self
+            // tree. A parse afresh costs as much as opening the file, so
+            // the reused tree is kept and marked: the server settles it
+            // once typing pauses. An error elsewhere in the file stays as
+            // the reparse reused it, and stays unsettled if it was.
+            if let Some(t) = &t {
+                unsettled = self.tree.is_some()
+                    && t.root_node().has_error()
+                    && (self.unsettled
+                        || self
                             .edits
                             .as_deref()
-                            .is_none_or(|e| incremental::errors_near(&t, e)) =>
-                {
-                    engine::parse(&self.text, self.lang, None)
-                }
-                t => t,
+                            .is_none_or(|e| incremental::errors_near(t, e)));
             }
+            t
         } else {
             None
         };
@@ -147,13 +166,14 @@ impl Snapshot {
                 false,
             ),
         };
-        Analyzed {
+        Some(Analyzed {
             generation: self.generation,
             tree,
             findings,
             state,
             partial,
-        }
+            unsettled,
+        })
     }
 }
 
@@ -180,6 +200,7 @@ impl Document {
             pending: None,
             fixed: None,
             touched: 0,
+            unsettled: false,
         };
         doc.refresh(settings);
         doc
@@ -256,6 +277,30 @@ impl Document {
             tree: self.tree.clone(),
             state: self.state.clone(),
             edits: self.pending.clone(),
+            unsettled: self.unsettled,
+        }
+    }
+
+    /// What parsing the current text afresh needs, when its findings are
+    /// current but its tree is unsettled.
+    pub fn settle_snapshot(&self) -> Option<Snapshot> {
+        (self.unsettled && self.is_fresh()).then(|| Snapshot {
+            lang: self.lang,
+            generation: self.generation,
+            text: self.text.clone(),
+            tree: None,
+            state: None,
+            edits: None,
+            unsettled: false,
+        })
+    }
+
+    /// Replaces an unsettled tree and its findings with those of a fresh
+    /// parse, as the server does once typing pauses.
+    pub fn settle(&mut self, settings: &Settings) {
+        if let Some(s) = self.settle_snapshot() {
+            let a = s.analyze(settings);
+            self.accept(a);
         }
     }
 
@@ -264,7 +309,11 @@ impl Document {
             lang: self.lang,
             generation: self.generation,
             text: self.text.clone(),
-            tree: self.tree.clone().filter(|_| self.is_fresh()),
+            // Fixes are trusted only on a settled tree.
+            tree: self
+                .tree
+                .clone()
+                .filter(|_| self.is_fresh() && !self.unsettled),
             cached: self
                 .fixed
                 .as_ref()
@@ -289,6 +338,7 @@ impl Document {
         self.findings = a.findings;
         self.analyzed = a.generation;
         self.state = a.state;
+        self.unsettled = a.unsettled;
         self.pending = Some(Vec::new());
         true
     }

@@ -165,6 +165,17 @@ fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     guard::frame(&body)
 }
 
+/// Whether two analyses would show the same diagnostics.
+fn same_findings(a: &[Finding], b: &[Finding]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.rule.id == y.rule.id
+                && x.range == y.range
+                && x.severity == y.severity
+                && x.message == y.message
+        })
+}
+
 /// Open documents that keep their syntax tree: the ones being edited. The
 /// others let it go (`Document::rest`) and parse afresh on their next change,
 /// which keeps a session with hundreds of open files small.
@@ -553,6 +564,7 @@ impl Inner {
                 publish_frame(&key, &doc, this.enc()),
                 doc.version,
                 doc.generation,
+                doc.unsettled,
             );
             drop(doc);
             // A full analysis may have given a resting document its tree back.
@@ -560,6 +572,42 @@ impl Inner {
                 this.rest_idle();
             }
             Some(out)
+        })
+        .await;
+        if let Ok(Some((frame, version, generation, unsettled))) = done {
+            self.publish_doc(uri.clone(), frame, version, generation)
+                .await;
+            if unsettled {
+                tokio::spawn(self.clone().settle(uri));
+            }
+        }
+    }
+
+    /// Parses a document with an unsettled tree afresh, off the protocol
+    /// loop, and republishes if that changed its findings. The next change
+    /// stops the parse: typing is served by incremental parses, and this
+    /// runs once it pauses.
+    async fn settle(self: Arc<Self>, uri: Uri) {
+        let Some(snapshot) = self.docs.get(&uri).and_then(|d| d.settle_snapshot()) else {
+            return;
+        };
+        let settings = self.settings();
+        let this = self.clone();
+        let key = uri.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            let generation = snapshot.generation;
+            let superseded = || this.docs.get(&key).map(|d| d.generation) != Some(generation);
+            let analyzed = snapshot.analyze_until(&settings, &superseded)?;
+            let mut doc = this.docs.get_mut(&key)?;
+            let same = same_findings(&doc.findings, &analyzed.findings);
+            if !doc.accept(analyzed) || same {
+                return None;
+            }
+            Some((
+                publish_frame(&key, &doc, this.enc()),
+                doc.version,
+                doc.generation,
+            ))
         })
         .await;
         if let Ok(Some((frame, version, generation))) = done {
