@@ -207,9 +207,19 @@ fn cold_start(text: &str) -> Duration {
     runs[runs.len() / 2]
 }
 
-/// Types one character at a time into the middle of the file (insert, then
-/// delete, so the size stays put), waiting for each version's diagnostics.
-fn typing(lines: usize, edits: usize, broken: bool) -> (Duration, Duration, usize) {
+/// Where the typing happens.
+#[derive(Clone, Copy, PartialEq)]
+enum Spot {
+    /// At the start of the middle line; every version parses cleanly.
+    Middle,
+    /// Before `export` of the first function at or after the middle line:
+    /// every other version has a syntax error right at the edit.
+    BreaksSyntax,
+}
+
+/// Types one character at a time (insert, then delete, so the size stays
+/// put), waiting for each version's diagnostics.
+fn typing(lines: usize, edits: usize, broken: bool, spot: Spot) -> (Duration, Duration, usize) {
     let mut text = gen::clerk_file(lines);
     if broken {
         // A statement left half typed at the end of the file.
@@ -221,7 +231,15 @@ fn typing(lines: usize, edits: usize, broken: bool) -> (Duration, Duration, usiz
     s.open(uri, &text);
     let first = s.wait_diagnostics(uri, 1);
     let findings = first.diagnostics.len();
-    let line = lines / 2;
+    let line = match spot {
+        Spot::Middle => lines / 2,
+        Spot::BreaksSyntax => text
+            .lines()
+            .enumerate()
+            .skip(lines / 2)
+            .find(|(_, l)| l.starts_with("export async function"))
+            .map_or(lines / 2, |(i, _)| i),
+    };
     let mut times = Vec::with_capacity(edits);
     for v in 2..(edits as i64 + 2) {
         let change = if v % 2 == 0 {
@@ -314,11 +332,16 @@ fn main() {
         if !run("typing") {
             break;
         }
-        for broken in [false, true] {
-            let (p50, p99, n) = typing(lines, edits, broken);
+        for (broken, spot) in [
+            (false, Spot::Middle),
+            (true, Spot::Middle),
+            (false, Spot::BreaksSyntax),
+        ] {
+            let (p50, p99, n) = typing(lines, edits, broken, spot);
             println!(
-                "didChange -> publishDiagnostics, {lines} lines{} ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
+                "didChange -> publishDiagnostics, {lines} lines{}{} ({n} findings), {edits} edits: median {}, p99 {} (p99/median {:.2})",
                 if broken { " with a syntax error elsewhere" } else { "" },
+                if spot == Spot::BreaksSyntax { ", every other keystroke breaking the syntax there" } else { "" },
                 ms(p50),
                 ms(p99),
                 p99.as_secs_f64() / p50.as_secs_f64()
