@@ -165,6 +165,11 @@ fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     guard::frame(&body)
 }
 
+/// How long typing must pause before an unsettled tree is parsed afresh: a
+/// fresh parse of a large file costs as much as opening it, and would only
+/// be stopped by the next keystroke.
+const SETTLE_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Whether two analyses would show the same diagnostics.
 fn same_findings(a: &[Finding], b: &[Finding]) -> bool {
     a.len() == b.len()
@@ -584,11 +589,20 @@ impl Inner {
     }
 
     /// Parses a document with an unsettled tree afresh, off the protocol
-    /// loop, and republishes if that changed its findings. The next change
-    /// stops the parse: typing is served by incremental parses, and this
-    /// runs once it pauses.
+    /// loop, and republishes if that changed its findings. Typing is served
+    /// by incremental parses; this waits for a pause, and the next change
+    /// skips or stops it.
     async fn settle(self: Arc<Self>, uri: Uri) {
-        let Some(snapshot) = self.docs.get(&uri).and_then(|d| d.settle_snapshot()) else {
+        let Some(generation) = self.docs.get(&uri).map(|d| d.generation) else {
+            return;
+        };
+        tokio::time::sleep(SETTLE_AFTER).await;
+        let Some(snapshot) = self
+            .docs
+            .get(&uri)
+            .filter(|d| d.generation == generation)
+            .and_then(|d| d.settle_snapshot())
+        else {
             return;
         };
         let settings = self.settings();
