@@ -1,5 +1,6 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
+use crate::engine::fields::Field;
 use std::{cell::OnceCell, ops::Range};
 
 use rustc_hash::FxHashMap as HashMap;
@@ -101,7 +102,7 @@ impl Facts {
                     Some(call)
                         if call.kind() == "call_expression"
                             && holder.named_child(0) == Some(string)
-                            && call.child_by_field_name("function").is_some_and(|f| {
+                            && call.field("function").is_some_and(|f| {
                                 f.kind() == "import"
                                     || (f.kind() == "identifier" && text(f, src) == "require")
                             }) =>
@@ -178,10 +179,10 @@ impl Facts {
                             if spec.kind() != "import_specifier" {
                                 continue;
                             }
-                            let Some(name) = spec.child_by_field_name("name") else {
+                            let Some(name) = spec.field("name") else {
                                 continue;
                             };
-                            let alias = spec.child_by_field_name("alias");
+                            let alias = spec.field("alias");
                             let exported = unquote(text(name, src));
                             let export = if exported == "default" {
                                 Export::Default
@@ -210,7 +211,7 @@ impl Facts {
             }
             let mut c2 = child.walk();
             for spec in child.named_children(&mut c2) {
-                if let Some(name) = spec.child_by_field_name("name") {
+                if let Some(name) = spec.field("name") {
                     let exported = unquote(text(name, src));
                     let export = if exported == "default" {
                         Export::Default
@@ -244,16 +245,14 @@ impl Facts {
         let Some(parent) = value.parent() else { return };
         match parent.kind() {
             "variable_declarator" | "assignment_expression" => {
-                let target = parent
-                    .child_by_field_name("name")
-                    .or_else(|| parent.child_by_field_name("left"));
+                let target = parent.field("name").or_else(|| parent.field("left"));
                 if let Some(t) = target {
                     self.bind_pattern(t, module, Export::Namespace, stmt, src);
                 }
             }
             // `require(m).name` or `require(m).default`
             "member_expression" => {
-                let Some(prop) = parent.child_by_field_name("property") else {
+                let Some(prop) = parent.field("property") else {
                     return;
                 };
                 let name = text(prop, src);
@@ -274,7 +273,7 @@ impl Facts {
                     .parent()
                     .filter(|p| p.kind() == "variable_declarator")
                 {
-                    if let Some(t) = decl.child_by_field_name("name") {
+                    if let Some(t) = decl.field("name") {
                         self.bind_pattern(t, module, export, stmt, src);
                     }
                 }
@@ -297,7 +296,7 @@ impl Facts {
                             self.bind(prop, None, module, named(n), stmt, src);
                         }
                         "object_assignment_pattern" => {
-                            if let Some(l) = prop.child_by_field_name("left") {
+                            if let Some(l) = prop.field("left") {
                                 if l.kind() == "shorthand_property_identifier_pattern" {
                                     let n = text(l, src).to_string();
                                     self.bind(l, None, module, named(n), stmt, src);
@@ -305,14 +304,12 @@ impl Facts {
                             }
                         }
                         "pair_pattern" => {
-                            let (Some(k), Some(mut v)) = (
-                                prop.child_by_field_name("key"),
-                                prop.child_by_field_name("value"),
-                            ) else {
+                            let (Some(k), Some(mut v)) = (prop.field("key"), prop.field("value"))
+                            else {
                                 continue;
                             };
                             if v.kind() == "assignment_pattern" {
-                                match v.child_by_field_name("left") {
+                                match v.field("left") {
                                     Some(l) => v = l,
                                     None => continue,
                                 }
@@ -365,10 +362,7 @@ impl Facts {
                 }
                 "member_expression" | "nested_type_identifier" | "nested_identifier" => {
                     let (obj, prop) = match node.kind() {
-                        "member_expression" => (
-                            node.child_by_field_name("object")?,
-                            node.child_by_field_name("property")?,
-                        ),
+                        "member_expression" => (node.field("object")?, node.field("property")?),
                         _ => (
                             node.named_child(0)?,
                             node.named_child(node.named_child_count().checked_sub(1)? as u32)?,
@@ -406,12 +400,10 @@ impl Facts {
             return Some(name);
         }
         let decl = obj.parent().filter(|p| p.kind() == "variable_declarator")?;
-        if decl.child_by_field_name("value") != Some(obj) {
+        if decl.field("value") != Some(obj) {
             return None;
         }
-        let name = decl
-            .child_by_field_name("name")
-            .filter(|n| n.kind() == "identifier")?;
+        let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
         let ident = text(name, src);
         let bytes = src.as_bytes();
         let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
@@ -440,8 +432,8 @@ impl Facts {
         }
         let call = args.parent()?;
         let callee = match call.kind() {
-            "call_expression" => call.child_by_field_name("function")?,
-            "new_expression" => call.child_by_field_name("constructor")?,
+            "call_expression" => call.field("function")?,
+            "new_expression" => call.field("constructor")?,
             _ => return None,
         };
         match self.resolve(callee, src)? {

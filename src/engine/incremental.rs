@@ -3,6 +3,7 @@
 //! bound to Clerk, or no usable history, means a full analysis instead.
 //! Findings come without fixes: the fixers read the whole file, so a fix is
 //! computed afresh when one is asked for (`Fixes::Skip`).
+use crate::engine::fields::Field;
 use std::{
     collections::BTreeSet,
     hash::{Hash, Hasher},
@@ -171,7 +172,7 @@ fn top_level_object_consts<'t, 's>(
     for c in children {
         let decl = match c.kind() {
             "lexical_declaration" | "variable_declaration" => Some(*c),
-            "export_statement" => c.child_by_field_name("declaration"),
+            "export_statement" => c.field("declaration"),
             _ => None,
         };
         let Some(decl) = decl else { continue };
@@ -180,10 +181,7 @@ fn top_level_object_consts<'t, 's>(
             if d.kind() != "variable_declarator" {
                 continue;
             }
-            let (Some(n), Some(v)) = (
-                d.child_by_field_name("name"),
-                d.child_by_field_name("value"),
-            ) else {
+            let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else {
                 continue;
             };
             if n.kind() == "identifier" && v.kind() == "object" {

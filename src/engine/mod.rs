@@ -2,6 +2,7 @@
 //! terminal; the server and the CLI are adapters over `analyze`.
 pub mod env;
 pub mod facts;
+pub mod fields;
 pub mod fixers;
 pub mod fixes;
 pub mod incremental;

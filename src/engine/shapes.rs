@@ -7,6 +7,7 @@
 //! more compile time than a dozen flat ones, and compiling was most of the
 //! server's start-up. A leaf pattern filtered by its text costs nearly
 //! nothing to compile, and the few nodes it matches are checked here.
+use crate::engine::fields::Field;
 use std::{
     cell::{OnceCell, RefCell},
     collections::{HashMap, HashSet},
@@ -178,6 +179,7 @@ impl<'t> Parents<'t> {
 
     /// `parent` when `node` is its `field`.
     pub fn parent_by(&self, node: Node<'t>, kind: &str, field: &str) -> Option<Node<'t>> {
+        // The field comes from a rule's predicate, so it is looked up by name.
         self.of(node)
             .filter(|p| p.kind() == kind && p.child_by_field_name(field) == Some(node))
     }
@@ -197,10 +199,10 @@ impl<'t> Parents<'t> {
         }
         let call = self.parent_by(args, "call_expression", "arguments")?;
         let callee = call
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| f.kind() == "member_expression")?;
         let method = callee
-            .child_by_field_name("property")
+            .field("property")
             .filter(|p| p.kind() == "property_identifier")?;
         Some((call, method))
     }
@@ -232,7 +234,7 @@ impl<'t> Parents<'t> {
             // `const users = await list()`, `const [first] = await list()`
             "declared" => {
                 let decl = self.parent_by(awaited, "variable_declarator", "value")?;
-                let target = decl.child_by_field_name("name")?;
+                let target = decl.field("name")?;
                 match target.kind() {
                     "identifier" => return Some((target, true)),
                     "array_pattern" => Some(target),
@@ -245,7 +247,7 @@ impl<'t> Parents<'t> {
                     .parent_by(holder, "member_expression", "object")
                     .filter(|_| holder.kind() == "parenthesized_expression")?;
                 let prop = member
-                    .child_by_field_name("property")
+                    .field("property")
                     .filter(|p| p.kind() == "property_identifier")?;
                 (!matches!(text(prop, src), "data" | "totalCount")).then_some(holder)
             }
@@ -269,14 +271,14 @@ impl<'t> Parents<'t> {
     fn then_parameter(&self, call: Node<'t>, src: &str) -> Option<Node<'t>> {
         let then = self.parent_by(call, "member_expression", "object")?;
         let prop = then
-            .child_by_field_name("property")
+            .field("property")
             .filter(|p| p.kind() == "property_identifier")?;
         if text(prop, src) != "then" {
             return None;
         }
         let outer = self.parent_by(then, "call_expression", "function")?;
         let callback = outer
-            .child_by_field_name("arguments")
+            .field("arguments")
             .filter(|a| a.kind() == "arguments")?
             .named_child(0)?;
         let plain = |n: &Node<'t>| {
@@ -288,7 +290,7 @@ impl<'t> Parents<'t> {
         };
         if callback.kind() == "arrow_function" {
             if let Some(p) = callback
-                .child_by_field_name("parameter")
+                .field("parameter")
                 .filter(|p| p.kind() == "identifier")
             {
                 return Some(p).filter(plain);
@@ -297,7 +299,7 @@ impl<'t> Parents<'t> {
             return None;
         }
         let first = callback
-            .child_by_field_name("parameters")
+            .field("parameters")
             .filter(|p| p.kind() == "formal_parameters")?
             .named_child(0)?;
         if plain(&first) {
@@ -332,8 +334,8 @@ impl<'t> Parents<'t> {
             return None;
         }
         let receiver = call
-            .child_by_field_name("function")?
-            .child_by_field_name("object")
+            .field("function")?
+            .field("object")
             .filter(|o| o.is_named())?;
         let user = USER.get_or_init(|| Regex::new("(^|[.])([a-z]+U|u)ser[!?]?$").unwrap());
         user.is_match(text(receiver, src)).then_some(method)
@@ -350,7 +352,7 @@ impl<'t> Parents<'t> {
             }
             _ => return None,
         }
-        .child_by_field_name("object")?;
+        .field("object")?;
         object.is_named().then_some(object)
     }
 
@@ -379,14 +381,12 @@ impl<'t> Parents<'t> {
             return false;
         };
         match holder.kind() {
-            "import_statement" | "export_statement" => {
-                holder.child_by_field_name("source") == Some(string)
-            }
+            "import_statement" | "export_statement" => holder.field("source") == Some(string),
             "arguments" => {
                 holder.named_child(0) == Some(string)
                     && self
                         .parent_by(holder, "call_expression", "arguments")
-                        .and_then(|call| call.child_by_field_name("function"))
+                        .and_then(|call| call.field("function"))
                         .is_some_and(|f| {
                             f.kind() == "import"
                                 || (f.kind() == "identifier" && text(f, src) == "require")
@@ -403,10 +403,10 @@ impl<'t> Parents<'t> {
         let Some(p) = self.of(node) else { return false };
         match (node.kind(), p.kind()) {
             ("identifier", "import_specifier" | "export_specifier") => {
-                p.child_by_field_name("name") == Some(node)
+                p.field("name") == Some(node)
             }
             ("shorthand_property_identifier_pattern", "object_pattern") => true,
-            ("property_identifier", "pair_pattern") => p.child_by_field_name("key") == Some(node),
+            ("property_identifier", "pair_pattern") => p.field("key") == Some(node),
             _ => false,
         }
     }
@@ -433,9 +433,7 @@ impl<'t> Parents<'t> {
             static CACHE: RefCell<HashMap<String, Option<Regex>>> = RefCell::new(HashMap::new());
         }
         let (entry, _) = self.option_entry(key)?;
-        let value = entry
-            .child_by_field_name("value")
-            .filter(|v| v.is_named())?;
+        let value = entry.field("value").filter(|v| v.is_named())?;
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             let re = c

@@ -3,6 +3,7 @@
 //! list results). Names are tracked per file, in document order: a later
 //! shadowing declaration of the same name is rare enough to accept, and the
 //! predicates only run where a rule's query already matched a suspect name.
+use crate::engine::fields::Field;
 use std::{
     cell::OnceCell,
     collections::{HashMap, HashSet},
@@ -80,8 +81,8 @@ impl Facts {
     pub fn is_called(&self, node: Node, tree: &Tree, src: &str) -> bool {
         if let Some(p) = node.parent() {
             let callee = match p.kind() {
-                "call_expression" => p.child_by_field_name("function"),
-                "new_expression" => p.child_by_field_name("constructor"),
+                "call_expression" => p.field("function"),
+                "new_expression" => p.field("constructor"),
                 _ => None,
             };
             if callee == Some(node) {
@@ -93,8 +94,8 @@ impl Facts {
         let local = node
             .parent()
             .and_then(|p| match p.kind() {
-                "import_specifier" => p.child_by_field_name("alias"),
-                "pair_pattern" => p.child_by_field_name("value"),
+                "import_specifier" => p.field("alias"),
+                "pair_pattern" => p.field("value"),
                 _ => None,
             })
             .unwrap_or(node);
@@ -346,12 +347,8 @@ fn walk_statement(
         let node = cursor.node();
         let id = node.kind_id();
         if id == k.declarator || id == k.assignment {
-            let target = node
-                .child_by_field_name("name")
-                .or_else(|| node.child_by_field_name("left"));
-            let value = node
-                .child_by_field_name("value")
-                .or_else(|| node.child_by_field_name("right"));
+            let target = node.field("name").or_else(|| node.field("left"));
+            let value = node.field("value").or_else(|| node.field("right"));
             if let (Some(t), Some(v)) = (target, value) {
                 // Destructuring binds distinctive property names
                 // (`{ auth } = req`) whatever the source holds.
@@ -376,10 +373,7 @@ fn walk_statement(
                 }
             }
         } else if id == k.for_in {
-            let (left, right) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            );
+            let (left, right) = (node.field("left"), node.field("right"));
             if let (Some(l), Some(r)) = (left, right) {
                 if classify(r, src, &|n| b.held(n)) == Some(Held::ExternalAccountList) {
                     bind_target(l, Some(Held::ExternalAccount), src, &mut b);
@@ -403,9 +397,7 @@ fn walk_statement(
                 }
             }
         } else if id == k.call || id == k.new {
-            let callee = node
-                .child_by_field_name("function")
-                .or_else(|| node.child_by_field_name("constructor"));
+            let callee = node.field("function").or_else(|| node.field("constructor"));
             if let Some(c) = callee.filter(|c| c.kind() == "identifier") {
                 d.called.push(text(c, src).into());
             }
@@ -431,16 +423,16 @@ fn walk_statement(
 
 /// The first parameter of a function, without its type annotation or default.
 pub fn first_param(func: Node) -> Option<Node> {
-    if let Some(p) = func.child_by_field_name("parameter") {
+    if let Some(p) = func.field("parameter") {
         return Some(p);
     }
-    let params = func.child_by_field_name("parameters")?;
+    let params = func.field("parameters")?;
     let mut first = params.named_child(0)?;
     if first.kind() == "required_parameter" || first.kind() == "optional_parameter" {
-        first = first.child_by_field_name("pattern")?;
+        first = first.field("pattern")?;
     }
     if first.kind() == "assignment_pattern" {
-        first = first.child_by_field_name("left")?;
+        first = first.field("left")?;
     }
     Some(first)
 }
@@ -453,15 +445,15 @@ fn callback_source(func: Node, src: &str, names: Names) -> Option<Held> {
         return None;
     }
     let call = args.parent()?;
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     if callee.kind() != "member_expression" {
         return None;
     }
-    let method = text(callee.child_by_field_name("property")?, src);
+    let method = text(callee.field("property")?, src);
     if !ELEMENT_CALLBACKS.contains(&method) {
         return None;
     }
-    classify(callee.child_by_field_name("object")?, src, names)
+    classify(callee.field("object")?, src, names)
 }
 
 /// Records what the names of a declaration target hold; `kind` is what the
@@ -484,14 +476,12 @@ fn bind_target(target: Node, kind: Option<Held>, src: &str, names: &mut Binder) 
                         }
                     }
                     "pair_pattern" => {
-                        let (Some(key), Some(mut value)) = (
-                            prop.child_by_field_name("key"),
-                            prop.child_by_field_name("value"),
-                        ) else {
+                        let (Some(key), Some(mut value)) = (prop.field("key"), prop.field("value"))
+                        else {
                             continue;
                         };
                         if value.kind() == "assignment_pattern" {
-                            match value.child_by_field_name("left") {
+                            match value.field("left") {
                                 Some(l) => value = l,
                                 None => continue,
                             }
@@ -556,16 +546,16 @@ pub fn classify(expr: Node, src: &str, names: Names) -> Option<Held> {
     match expr.kind() {
         "identifier" | "shorthand_property_identifier" => names(text(expr, src)),
         "member_expression" => {
-            let prop = expr.child_by_field_name("property")?;
+            let prop = expr.field("property")?;
             member_kind(text(prop, src))
         }
         "subscript_expression" => {
-            let obj = expr.child_by_field_name("object")?;
+            let obj = expr.field("object")?;
             (classify(obj, src, names)? == Held::ExternalAccountList)
                 .then_some(Held::ExternalAccount)
         }
         "call_expression" => {
-            let callee = expr.child_by_field_name("function")?;
+            let callee = expr.field("function")?;
             match callee.kind() {
                 "identifier" => match text(callee, src) {
                     "auth" | "getAuth" => Some(Held::AuthObject),
@@ -573,11 +563,11 @@ pub fn classify(expr: Node, src: &str, names: Names) -> Option<Held> {
                     _ => None,
                 },
                 "member_expression" => {
-                    let method = text(callee.child_by_field_name("property")?, src);
+                    let method = text(callee.field("property")?, src);
                     if method == "verifyToken" {
                         return Some(Held::Claims);
                     }
-                    let obj = callee.child_by_field_name("object")?;
+                    let obj = callee.field("object")?;
                     if classify(obj, src, names)? != Held::ExternalAccountList {
                         return None;
                     }
@@ -600,18 +590,16 @@ pub fn pattern_source(pattern: Node, src: &str, names: Names) -> Option<Held> {
     let parent = pattern.parent()?;
     match parent.kind() {
         "variable_declarator" | "assignment_expression" => {
-            let value = parent
-                .child_by_field_name("value")
-                .or_else(|| parent.child_by_field_name("right"))?;
+            let value = parent.field("value").or_else(|| parent.field("right"))?;
             classify(value, src, names)
         }
         "for_in_statement" => {
-            let right = parent.child_by_field_name("right")?;
+            let right = parent.field("right")?;
             (classify(right, src, names)? == Held::ExternalAccountList)
                 .then_some(Held::ExternalAccount)
         }
         "pair_pattern" => {
-            let key = parent.child_by_field_name("key")?;
+            let key = parent.field("key")?;
             member_kind(text(key, src))
         }
         "required_parameter" | "optional_parameter" | "formal_parameters" | "arrow_function" => {
@@ -679,12 +667,12 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
 /// `x.data`, `x.totalCount`, or `const { data } = x`, where `use` is `x`.
 fn reads_as_page(parent: Node, use_: Node, src: &str) -> bool {
     match parent.kind() {
-        "member_expression" if parent.child_by_field_name("object") == Some(use_) => matches!(
-            parent.child_by_field_name("property").map(|n| text(n, src)),
+        "member_expression" if parent.field("object") == Some(use_) => matches!(
+            parent.field("property").map(|n| text(n, src)),
             Some("data" | "totalCount")
         ),
-        "variable_declarator" if parent.child_by_field_name("value") == Some(use_) => {
-            parent.child_by_field_name("name").is_some_and(|n| {
+        "variable_declarator" if parent.field("value") == Some(use_) => {
+            parent.field("name").is_some_and(|n| {
                 n.kind() == "object_pattern" && has_key(n, src, &["data", "totalCount"])
             })
         }
@@ -700,9 +688,9 @@ pub fn has_key(obj: Node, src: &str, keys: &[&str]) -> bool {
         let key = match prop.kind() {
             "spread_element" | "rest_pattern" => return true,
             "shorthand_property_identifier" | "shorthand_property_identifier_pattern" => Some(prop),
-            "pair" | "pair_pattern" => prop.child_by_field_name("key"),
-            "object_assignment_pattern" => prop.child_by_field_name("left"),
-            "method_definition" => prop.child_by_field_name("name"),
+            "pair" | "pair_pattern" => prop.field("key"),
+            "object_assignment_pattern" => prop.field("left"),
+            "method_definition" => prop.field("name"),
             _ => None,
         };
         if let Some(k) = key {

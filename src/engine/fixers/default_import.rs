@@ -12,6 +12,7 @@
 //!
 //! The instance-path rule uses the same rewrite for a statement that has a
 //! default binding, so the two findings' fixes are one edit.
+use crate::engine::fields::Field;
 use tree_sitter::Node;
 
 use super::{imports, name_in_use, occurrences, text, word_hits, Ctx, Occurrence};
@@ -84,17 +85,16 @@ fn default_site<'t>(stmt: Node<'t>, src: &str) -> Option<Site<'t>> {
             }
             let list = parts.iter().find(|n| n.kind() == "named_imports")?;
             let mut c3 = list.walk();
-            let entry = list.named_children(&mut c3).find(|s| {
-                s.child_by_field_name("name")
-                    .is_some_and(|n| text(n, src) == "default")
-            });
+            let entry = list
+                .named_children(&mut c3)
+                .find(|s| s.field("name").is_some_and(|n| text(n, src) == "default"));
             entry.map(Site::Entry)
         }
         "lexical_declaration" | "variable_declaration" => {
             let decl = stmt.named_child(0)?;
-            let v = decl.child_by_field_name("value")?;
+            let v = decl.field("value")?;
             (v.kind() == "member_expression"
-                && v.child_by_field_name("property")
+                && v.field("property")
                     .is_some_and(|p| text(p, src) == "default"))
             .then_some(Site::RequireDefault(decl))
         }
@@ -120,16 +120,14 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
         Site::Default(id) => (*id, imports::statement_of(*id)),
         Site::Entry(e) => {
             let local = match e.kind() {
-                "import_specifier" => e
-                    .child_by_field_name("alias")
-                    .or_else(|| e.child_by_field_name("name"))?,
-                "pair_pattern" => e.child_by_field_name("value")?,
+                "import_specifier" => e.field("alias").or_else(|| e.field("name"))?,
+                "pair_pattern" => e.field("value")?,
                 "shorthand_property_identifier_pattern" => *e,
                 _ => return None,
             };
             (local, imports::statement_of(*e))
         }
-        Site::RequireDefault(d) => (d.child_by_field_name("name")?, imports::statement_of(*d)),
+        Site::RequireDefault(d) => (d.field("name")?, imports::statement_of(*d)),
     };
     if !matches!(
         local_node.kind(),
@@ -142,8 +140,8 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     let imported = match &site {
         Site::Entry(e) => {
             let name = match e.kind() {
-                "import_specifier" => e.child_by_field_name("name")?,
-                "pair_pattern" => e.child_by_field_name("key")?,
+                "import_specifier" => e.field("name")?,
+                "pair_pattern" => e.field("key")?,
                 _ => *e,
             };
             text(name, src).to_string()
@@ -180,8 +178,8 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
     let callee_of = |n: &Node<'t>| -> Option<Node<'t>> {
         n.parent().and_then(|p| {
             let f = match p.kind() {
-                "call_expression" => p.child_by_field_name("function"),
-                "new_expression" => p.child_by_field_name("constructor"),
+                "call_expression" => p.field("function"),
+                "new_expression" => p.field("constructor"),
                 _ => None,
             };
             (f == Some(*n)).then_some(p)
@@ -330,7 +328,7 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
         }
         if let Some(call) = callee_of(r).filter(|c| c.kind() == "new_expression") {
             // `new Clerk` without arguments would stop being a call.
-            call.child_by_field_name("arguments")?;
+            call.field("arguments")?;
             news += 1;
             edits.push(Edit {
                 range: call.start_byte()..r.start_byte(),
@@ -362,16 +360,16 @@ fn rewrite_site<'t>(cx: &Ctx<'_, 't>, site: Site<'t>) -> Option<Fix> {
 
 /// `sdk.Clerk(..)`, `new sdk.Clerk(..)`, `sdk.default.users` on a namespace.
 fn member(cx: &Ctx, m: Node) -> Option<Fix> {
-    let prop = m.child_by_field_name("property")?;
-    let obj = m.child_by_field_name("object")?;
+    let prop = m.field("property")?;
+    let obj = m.field("object")?;
     let (module, e) = cx.facts.resolve(obj, cx.src)?;
     if e != Export::Namespace {
         return None;
     }
     let p = m.parent()?;
     let callee = match p.kind() {
-        "call_expression" => p.child_by_field_name("function") == Some(m),
-        "new_expression" => p.child_by_field_name("constructor") == Some(m),
+        "call_expression" => p.field("function") == Some(m),
+        "new_expression" => p.field("constructor") == Some(m),
         _ => false,
     };
     let factory = text(prop, cx.src) == "Clerk" || is_instance_path(module) || callee;
@@ -381,7 +379,7 @@ fn member(cx: &Ctx, m: Node) -> Option<Fix> {
         text: target.to_string(),
     }];
     if p.kind() == "new_expression" && callee {
-        p.child_by_field_name("arguments")?;
+        p.field("arguments")?;
         edits.insert(
             0,
             Edit {

@@ -7,6 +7,7 @@
 //!   (the whole statement when it imports nothing else).
 //!
 //! The other removed names have no replacement to write.
+use crate::engine::fields::Field;
 use tree_sitter::Node;
 
 use super::{imports, name_in_use, occurrences, text, Ctx, Occurrence};
@@ -62,10 +63,8 @@ fn resource(cx: &Ctx, export: &str, entry: Node, list: Node) -> Option<Fix> {
     }
     let local = imports::entry_local(entry, src)?;
     let local_node = match entry.kind() {
-        "import_specifier" => entry
-            .child_by_field_name("alias")
-            .or_else(|| entry.child_by_field_name("name"))?,
-        "pair_pattern" => entry.child_by_field_name("value")?,
+        "import_specifier" => entry.field("alias").or_else(|| entry.field("name"))?,
+        "pair_pattern" => entry.field("value")?,
         "object_assignment_pattern" => return None,
         _ => entry,
     };
@@ -181,8 +180,8 @@ fn member(cx: &Ctx, export: &str) -> Option<Fix> {
         return None;
     }
     let m = cx.node;
-    let obj = m.child_by_field_name("object")?;
-    let prop = m.child_by_field_name("property")?;
+    let obj = m.field("object")?;
+    let prop = m.field("property")?;
     let (module, e) = cx.facts.resolve(obj, cx.src)?;
     if e != Export::Namespace || !module.starts_with(imports::ROOT) {
         return None;

@@ -2,6 +2,7 @@
 //! literals) and the statements that hold them, keeping the file's layout:
 //! a one-line list stays on one line, a list with one entry per line keeps
 //! that shape, and a statement left with nothing to import goes away.
+use crate::engine::fields::Field;
 use tree_sitter::{Node, Tree};
 
 use super::{indent_at, line_end, line_start, statement_removal, text};
@@ -298,8 +299,8 @@ pub fn list_of(stmt: Node) -> Option<Node> {
                 return None;
             }
             let decl = stmt.named_child(0)?;
-            let name = decl.child_by_field_name("name")?;
-            let value = decl.child_by_field_name("value")?;
+            let name = decl.field("name")?;
+            let value = decl.field("value")?;
             (name.kind() == "object_pattern" && is_require(value)).then_some(name)
         }
         _ => None,
@@ -315,7 +316,7 @@ fn is_require(mut value: Node) -> bool {
     }
     value.kind() == "call_expression"
         && value
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| matches!(f.kind(), "identifier" | "import"))
 }
 
@@ -397,9 +398,9 @@ pub fn entry_of(site: Node) -> Option<Node> {
 /// of an `import_specifier`, the key of a pair, the shorthand itself.
 pub fn entry_site(entry: Node) -> Option<Node> {
     match entry.kind() {
-        "import_specifier" | "export_specifier" => entry.child_by_field_name("name"),
-        "pair_pattern" => entry.child_by_field_name("key"),
-        "object_assignment_pattern" => entry.child_by_field_name("left"),
+        "import_specifier" | "export_specifier" => entry.field("name"),
+        "pair_pattern" => entry.field("key"),
+        "object_assignment_pattern" => entry.field("left"),
         "shorthand_property_identifier_pattern" => Some(entry),
         _ => None,
     }
@@ -408,12 +409,10 @@ pub fn entry_site(entry: Node) -> Option<Node> {
 /// The local name an entry binds.
 pub fn entry_local<'s>(entry: Node, src: &'s str) -> Option<&'s str> {
     let n = match entry.kind() {
-        "import_specifier" => entry
-            .child_by_field_name("alias")
-            .or_else(|| entry.child_by_field_name("name"))?,
+        "import_specifier" => entry.field("alias").or_else(|| entry.field("name"))?,
         "shorthand_property_identifier_pattern" => entry,
-        "object_assignment_pattern" => entry.child_by_field_name("left")?,
-        "pair_pattern" => entry.child_by_field_name("value")?,
+        "object_assignment_pattern" => entry.field("left")?,
+        "pair_pattern" => entry.field("value")?,
         _ => return None,
     };
     (n.kind() == "identifier" || n.kind() == "shorthand_property_identifier_pattern")

@@ -7,6 +7,7 @@
 //! - `for (const x of await list())` -> `for (const x of (await list()).data)`
 //! - `list().then((x) => ..)` -> `list().then(({ data: x }) => ..)`
 use super::{text, Ctx};
+use crate::engine::fields::Field;
 use crate::engine::{Edit, Fix};
 
 pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
@@ -16,10 +17,10 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     let n = match cx.node.kind() {
         "required_parameter" => {
             let p = cx.node;
-            if p.child_by_field_name("type").is_some() || p.child_by_field_name("value").is_some() {
+            if p.field("type").is_some() || p.field("value").is_some() {
                 return None;
             }
-            p.child_by_field_name("pattern")?
+            p.field("pattern")?
         }
         _ => cx.node,
     };
@@ -27,7 +28,7 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
     let edit = match (n.kind(), p.kind()) {
         ("identifier" | "array_pattern", "variable_declarator") => {
             // A type annotation describes the array; it would need to change too.
-            if p.child_by_field_name("type").is_some() {
+            if p.field("type").is_some() {
                 return None;
             }
             Edit {
@@ -53,7 +54,7 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
             text: format!("{{ data: {} }}", text(n, src)),
         },
         ("identifier", "required_parameter") => {
-            if p.child_by_field_name("type").is_some() || p.child_by_field_name("value").is_some() {
+            if p.field("type").is_some() || p.field("value").is_some() {
                 return None;
             }
             Edit {

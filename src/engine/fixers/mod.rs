@@ -17,6 +17,7 @@ mod pagination;
 pub mod publishable;
 mod setters;
 
+use crate::engine::fields::Field;
 use std::ops::Range;
 
 use tree_sitter::{Node, QueryCapture, Tree};
@@ -209,7 +210,7 @@ pub(crate) fn occurrence(node: Node) -> Occurrence {
     let Some(p) = node.parent() else {
         return Occurrence::Reference;
     };
-    let field = |f: &str| p.child_by_field_name(f) == Some(node);
+    let field = |f: &'static str| p.field(f) == Some(node);
     let declares = match p.kind() {
         "variable_declarator" => field("name"),
         "function_declaration"
@@ -225,8 +226,7 @@ pub(crate) fn occurrence(node: Node) -> Occurrence {
         "pair_pattern" => field("value"),
         "assignment_pattern" | "object_assignment_pattern" => field("left"),
         "import_specifier" => {
-            p.child_by_field_name("alias") == Some(node)
-                || (p.child_by_field_name("alias").is_none() && field("name"))
+            p.field("alias") == Some(node) || (p.field("alias").is_none() && field("name"))
         }
         "namespace_import" => true,
         "import_require_clause" => true,
@@ -238,9 +238,10 @@ pub(crate) fn occurrence(node: Node) -> Occurrence {
     match p.kind() {
         // `export { x }` names a local binding, `export { x } from` does not.
         "export_specifier" => {
-            let from = p.parent().and_then(|c| c.parent()).is_some_and(|s| {
-                s.kind() == "export_statement" && s.child_by_field_name("source").is_some()
-            });
+            let from = p
+                .parent()
+                .and_then(|c| c.parent())
+                .is_some_and(|s| s.kind() == "export_statement" && s.field("source").is_some());
             if from {
                 Occurrence::Other
             } else {
@@ -358,11 +359,11 @@ fn strip_value<'t>(mut expr: Node<'t>, src: &str) -> Node<'t> {
             | "as_expression"
             | "satisfies_expression" => expr.named_child(0),
             "binary_expression" => {
-                let op = expr.child_by_field_name("operator").map(|o| text(o, src));
-                let right = expr.child_by_field_name("right");
+                let op = expr.field("operator").map(|o| text(o, src));
+                let right = expr.field("right");
                 let empty = right.is_some_and(|r| matches!(text(r, src), "''" | "\"\"" | "``"));
                 if matches!(op, Some("??" | "||")) && empty {
-                    expr.child_by_field_name("left")
+                    expr.field("left")
                 } else {
                     None
                 }
@@ -382,12 +383,12 @@ pub(crate) fn env_read<'s>(expr: Node, src: &'s str) -> Option<&'s str> {
     let e = strip_value(expr, src);
     let (obj, name) = match e.kind() {
         "member_expression" => {
-            let p = e.child_by_field_name("property")?;
-            (e.child_by_field_name("object")?, text(p, src))
+            let p = e.field("property")?;
+            (e.field("object")?, text(p, src))
         }
         "subscript_expression" => {
-            let i = e.child_by_field_name("index")?;
-            (e.child_by_field_name("object")?, string_value(i, src)?)
+            let i = e.field("index")?;
+            (e.field("object")?, string_value(i, src)?)
         }
         _ => return None,
     };
@@ -492,7 +493,7 @@ mod tests {
         let src = "a(process.env.CLERK_API_KEY ?? '', process.env['X']!, (process.env.Y as string), process.env.Z || 'x', env.W);";
         let tree = parse(src, Lang::TypeScript, None).unwrap();
         let call = tree.root_node().child(0).unwrap().child(0).unwrap();
-        let args = call.child_by_field_name("arguments").unwrap();
+        let args = call.field("arguments").unwrap();
         let mut c = args.walk();
         let got: Vec<Option<&str>> = args
             .named_children(&mut c)

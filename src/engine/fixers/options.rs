@@ -1,6 +1,7 @@
 //! Options of the Clerk functions: a key the middlewares no longer take,
 //! a frontend API host that becomes a publishable key, and the publishable
 //! key the `createClerkExpress*Auth` factories now need.
+use crate::engine::fields::Field;
 use tree_sitter::Node;
 
 use super::{env_read, imports, publishable, string_value, text, Ctx};
@@ -49,7 +50,7 @@ fn remove_entry(cx: &Ctx, entry: Node) -> Option<Vec<Edit>> {
 /// option goes. Any other value needs a decision.
 pub(super) fn drop_middleware_option(cx: &Ctx) -> Option<Fix> {
     let entry = pair_of(cx.node)?;
-    let value = entry.child_by_field_name("value")?;
+    let value = entry.field("value")?;
     let option = text(cx.node, cx.src);
     let (vars, reads) = match option {
         "apiKey" => (["CLERK_API_KEY", "CLERK_SECRET_KEY"], "CLERK_SECRET_KEY"),
@@ -72,7 +73,7 @@ pub(super) fn drop_middleware_option(cx: &Ctx) -> Option<Fix> {
 /// `frontendApi: 'clerk.example.com'` -> `publishableKey: 'pk_live_..'`.
 pub(super) fn frontend_api_host(cx: &Ctx) -> Option<Fix> {
     let entry = pair_of(cx.node)?;
-    let value = entry.child_by_field_name("value")?;
+    let value = entry.field("value")?;
     let host = string_value(value, cx.src)?;
     let key = publishable::from_frontend_api(host)?;
     let inner = value.start_byte() + 1..value.end_byte() - 1;

@@ -2,6 +2,7 @@
 //! `pageSize`, and `offset` (items to skip) becomes `initialPage` (a 1-based
 //! page number): `floor(offset / limit) + 1`, computed when both are number
 //! literals. The `limit` and `offset` findings of one call share one fix.
+use crate::engine::fields::Field;
 use tree_sitter::Node;
 
 use super::{text, Ctx};
@@ -17,7 +18,7 @@ struct Arg<'t> {
 
 fn key_of<'t>(entry: Node<'t>, src: &str) -> Option<(Node<'t>, &'static str)> {
     let key = match entry.kind() {
-        "pair" => entry.child_by_field_name("key")?,
+        "pair" => entry.field("key")?,
         "shorthand_property_identifier" => entry,
         _ => return None,
     };
@@ -34,9 +35,7 @@ fn repeatable(n: Node, src: &str) -> bool {
     match n.kind() {
         "number" | "identifier" | "shorthand_property_identifier" => true,
         "member_expression" => {
-            !text(n, src).contains('(')
-                && n.child_by_field_name("object")
-                    .is_some_and(|o| repeatable(o, src))
+            !text(n, src).contains('(') && n.field("object").is_some_and(|o| repeatable(o, src))
         }
         _ => false,
     }
@@ -75,7 +74,7 @@ pub(super) fn fix(cx: &Ctx) -> Option<Fix> {
             continue;
         };
         let value = match e.kind() {
-            "pair" => e.child_by_field_name("value")?,
+            "pair" => e.field("value")?,
             _ => e,
         };
         let arg = Arg {

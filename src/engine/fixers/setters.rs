@@ -12,6 +12,7 @@
 //! - an import of a setter goes when no call of it is left.
 //!
 //! `setClerkHttpOptions` has no v5 counterpart and is never touched.
+use crate::engine::fields::Field;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -75,11 +76,11 @@ fn calls<'t>(cx: &Ctx<'_, 't>) -> (Vec<Call<'t>>, Vec<String>) {
         let Some(call) = callee
             .parent()
             .filter(|p| p.kind() == "call_expression")
-            .filter(|p| p.child_by_field_name("function") == Some(callee))
+            .filter(|p| p.field("function") == Some(callee))
         else {
             return false;
         };
-        let args = call.child_by_field_name("arguments");
+        let args = call.field("arguments");
         let value = args.and_then(|a| {
             let mut c = a.walk();
             let named: Vec<Node> = a
@@ -118,11 +119,11 @@ fn calls<'t>(cx: &Ctx<'_, 't>) -> (Vec<Call<'t>>, Vec<String>) {
                     let Some(member) = n
                         .parent()
                         .filter(|p| p.kind() == "member_expression")
-                        .filter(|p| p.child_by_field_name("object") == Some(n))
+                        .filter(|p| p.field("object") == Some(n))
                     else {
                         continue;
                     };
-                    let prop = member.child_by_field_name("property").map(|p| text(p, src));
+                    let prop = member.field("property").map(|p| text(p, src));
                     if let Some(export) = SETTERS.iter().copied().find(|s| Some(*s) == prop) {
                         push(export, member, &mut out);
                     }
@@ -404,7 +405,7 @@ pub fn is_setter_client(opts: Node, facts: &Facts, src: &str) -> bool {
     let mut c = opts.walk();
     let only_settings = opts.named_children(&mut c).all(|p| {
         let key = match p.kind() {
-            "pair" => p.child_by_field_name("key"),
+            "pair" => p.field("key"),
             "shorthand_property_identifier" => Some(p),
             _ => None,
         };
