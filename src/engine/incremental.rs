@@ -55,6 +55,15 @@ pub struct State {
     complete: bool,
     /// What the value walk learned per top-level statement.
     walk: Option<WalkCache>,
+    /// Kind id and byte bounds of each top-level statement, in order.
+    tops: Vec<(u16, usize, usize)>,
+}
+
+fn tops(children: &[Node]) -> Vec<(u16, usize, usize)> {
+    children
+        .iter()
+        .map(|c| (c.kind_id(), c.start_byte(), c.end_byte()))
+        .collect()
 }
 
 pub struct Output {
@@ -116,29 +125,6 @@ pub fn edited(edits: &[EditSpan]) -> Vec<Range<usize>> {
     changed
 }
 
-/// Whether a syntax error of `tree` lies in or next to a top-level
-/// statement the edits touched. Errors elsewhere were there before the
-/// edits and the reparse kept them as they were.
-pub fn errors_near(tree: &Tree, edits: &[EditSpan]) -> bool {
-    let root = tree.root_node();
-    if !root.has_error() {
-        return false;
-    }
-    let mut cur = root.walk();
-    let children: Vec<Node> = root.children(&mut cur).collect();
-    let mut near = BTreeSet::new();
-    for r in edited(edits) {
-        statements_touching(&children, &r, &mut near);
-    }
-    // An error at the top level can also leave a statement without its
-    // end, so the neighbours count too.
-    near.iter().any(|&i| {
-        children[i.saturating_sub(1)..(i + 2).min(children.len())]
-            .iter()
-            .any(|c| c.has_error())
-    }) || (near.is_empty() && !edits.is_empty())
-}
-
 fn shift(r: &Range<usize>, edits: &[EditSpan]) -> Option<Range<usize>> {
     let mut r = r.clone();
     for e in edits {
@@ -193,24 +179,43 @@ fn top_level_object_consts<'t, 's>(
 }
 
 /// Top-level statements of the new tree whose kind or bounds differ from the
-/// old tree's (whose positions `edit` already moved): where the parser
-/// restructured beyond the edits. Between two trees without syntax errors
-/// that and the edited statements are all that can change, because a
-/// statement with the same text and bounds parses the same; it costs a pass
-/// over the top-level children where `Tree::changed_ranges` compares the
-/// trees node by node.
-fn moved_statements(old: &Tree, children: &[Node]) -> Vec<Range<usize>> {
-    let root = old.root_node();
-    let mut cur = root.walk();
-    let before: std::collections::HashSet<(u16, usize, usize)> = root
-        .children(&mut cur)
-        .map(|c| (c.kind_id(), c.start_byte(), c.end_byte()))
-        .collect();
-    children
+/// old tree's: where the parser restructured beyond the edits. Between two
+/// trees without syntax errors that and the edited statements are all that
+/// can change, because a statement with the same text and bounds parses the
+/// same; it costs a pass over the top-level children where
+/// `Tree::changed_ranges` compares the trees node by node. The old bounds
+/// are those the previous analysis kept, moved by the edits; a statement the
+/// edits touched is left out of them, so it counts as moved (it is asked
+/// again anyway, as edited).
+fn moved_statements(
+    before: &[(u16, usize, usize)],
+    edits: &[EditSpan],
+    children: &[Node],
+) -> Vec<Range<usize>> {
+    let before: Vec<(u16, usize, usize)> = before
         .iter()
-        .filter(|c| !before.contains(&(c.kind_id(), c.start_byte(), c.end_byte())))
-        .map(|c| c.byte_range())
-        .collect()
+        .filter_map(|&(kind, start, end)| {
+            let r = shift(&(start..end), edits)?;
+            Some((kind, r.start, r.end))
+        })
+        .collect();
+    // Both lists are in text order: one merge instead of a set.
+    let mut i = 0;
+    let mut moved = Vec::new();
+    for c in children {
+        let here = (c.kind_id(), c.start_byte(), c.end_byte());
+        while i < before.len() && before[i].1 < here.1 {
+            i += 1;
+        }
+        let same = before[i..]
+            .iter()
+            .take_while(|b| b.1 == here.1)
+            .any(|b| *b == here);
+        if !same {
+            moved.push(c.byte_range());
+        }
+    }
+    moved
 }
 
 /// Analyses `tree` (parsed from `src`), reusing `prev` when the edits since
@@ -247,6 +252,7 @@ pub fn analyze(
                 complete: !raw.iter().any(limits::is_limit),
                 raw,
                 walk: walk_cache(),
+                tops: tops(&children),
             }),
             partial: false,
         }
@@ -268,7 +274,7 @@ pub fn analyze(
                 .map(|r| r.start_byte..r.end_byte),
         );
     } else {
-        changed.extend(moved_statements(old_tree, &children));
+        changed.extend(moved_statements(&prev.tops, edits, &children));
     }
 
     let mut affected = BTreeSet::new();
@@ -333,6 +339,7 @@ pub fn analyze(
             complete: !kept.iter().any(limits::is_limit),
             raw: kept,
             walk: walk_cache(),
+            tops: tops(&children),
         }),
         partial: true,
     }

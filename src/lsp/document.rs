@@ -39,8 +39,8 @@ pub struct Document {
     fixed: Option<(u64, Arc<Vec<Finding>>)>,
     /// When the document was last opened or changed, on the server's clock.
     pub touched: u64,
-    /// `tree` came from an incremental parse that made or touched a syntax
-    /// error. Error recovery can settle differently when it reuses an old
+    /// `tree` came from an incremental parse and has a syntax error. Error
+    /// recovery can settle differently when it reuses an old
     /// tree, so such a tree (and what was found in it) may differ from a
     /// fresh parse of the same text until [`Document::settle`] or the
     /// server's settling pass replaces it.
@@ -83,8 +83,6 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     state: Option<Arc<State>>,
     edits: Option<Vec<EditSpan>>,
-    /// Whether `tree` is unsettled (see [`Document::unsettled`]).
-    unsettled: bool,
 }
 
 pub struct Analyzed {
@@ -124,18 +122,11 @@ impl Snapshot {
                 return None;
             }
             // Error recovery can settle differently when reusing an old
-            // tree. A parse afresh costs as much as opening the file, so
-            // the reused tree is kept and marked: the server settles it
-            // once typing pauses. An error elsewhere in the file stays as
-            // the reparse reused it, and stays unsettled if it was.
+            // tree, even for an error far from the edits. A parse afresh
+            // costs as much as opening the file, so the reused tree is kept
+            // and marked: the server settles it once typing pauses.
             if let Some(t) = &t {
-                unsettled = self.tree.is_some()
-                    && t.root_node().has_error()
-                    && (self.unsettled
-                        || self
-                            .edits
-                            .as_deref()
-                            .is_none_or(|e| incremental::errors_near(t, e)));
+                unsettled = self.tree.is_some() && t.root_node().has_error();
             }
             t
         } else {
@@ -277,7 +268,6 @@ impl Document {
             tree: self.tree.clone(),
             state: self.state.clone(),
             edits: self.pending.clone(),
-            unsettled: self.unsettled,
         }
     }
 
@@ -291,7 +281,6 @@ impl Document {
             tree: None,
             state: None,
             edits: None,
-            unsettled: false,
         })
     }
 
