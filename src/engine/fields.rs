@@ -21,9 +21,9 @@ pub trait Field<'t> {
 
 impl<'t> Field<'t> for Node<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>> {
-        let language = Language::clone(&self.language());
+        let language = self.language();
         let key = (
-            language.clone().into_raw() as usize,
+            Language::clone(&language).into_raw() as usize,
             name.as_ptr() as usize,
             name.len(),
         );

@@ -205,15 +205,10 @@ pub fn with_budget<R>(b: Budget, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Parses within the parse budget; `None` when it ran out. The parser is
+/// Parses within the parse budget; `None` when it ran out, or as soon as
+/// `stop` says so (a newer edit made the result useless). The parser is
 /// then reset, or its next parse would resume this one.
-pub fn parse(parser: &mut Parser, src: &str, old: Option<&Tree>) -> Option<Tree> {
-    parse_until(parser, src, old, &|| false)
-}
-
-/// [`parse`] that also gives up as soon as `stop` says so: a parse whose
-/// result a newer edit has made useless.
-pub fn parse_until(
+pub fn parse(
     parser: &mut Parser,
     src: &str,
     old: Option<&Tree>,

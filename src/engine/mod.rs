@@ -89,7 +89,7 @@ pub fn parse_until(
                 parsers.len() - 1
             }
         };
-        limits::parse_until(&mut parsers[idx].1, src, old, stop)
+        limits::parse(&mut parsers[idx].1, src, old, stop)
     })
 }
 

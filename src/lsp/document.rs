@@ -115,23 +115,21 @@ impl Snapshot {
                 unsettled: false,
             });
         }
-        let mut unsettled = false;
         let tree = if self.lang.is_grammar() {
             let t = engine::parse_until(&self.text, self.lang, self.tree.as_ref(), stop);
             if t.is_none() && stop() {
                 return None;
             }
-            // Error recovery can settle differently when reusing an old
-            // tree, even for an error far from the edits. A parse afresh
-            // costs as much as opening the file, so the reused tree is kept
-            // and marked: the server settles it once typing pauses.
-            if let Some(t) = &t {
-                unsettled = self.tree.is_some() && t.root_node().has_error();
-            }
             t
         } else {
             None
         };
+        // Error recovery can settle differently when reusing an old tree,
+        // even for an error far from the edits. A parse afresh costs as much
+        // as opening the file, so the reused tree is kept and marked: the
+        // server settles it once typing pauses.
+        let unsettled =
+            self.tree.is_some() && tree.as_ref().is_some_and(|t| t.root_node().has_error());
         let (findings, state, partial) = match &tree {
             Some(t) => {
                 let out = incremental::analyze(
