@@ -521,10 +521,14 @@ impl Inner {
         }
     }
 
-    /// Analyses the current text of `uri` off the protocol loop and, unless a
-    /// newer change superseded it meanwhile, stores and publishes the result.
+    /// Marks `doc` as the most recently used.
     fn touch(&self, doc: &mut Document) {
         doc.touched = self.clock.fetch_add(1, Ordering::Relaxed) + 1;
+    }
+
+    /// Whether `uri` changed since `generation` (or was closed).
+    fn superseded(&self, uri: &Uri, generation: u64) -> bool {
+        self.docs.get(uri).map(|d| d.generation) != Some(generation)
     }
 
     /// All but the `KEEP_TREES` most recently used documents rest. Call with
@@ -547,6 +551,8 @@ impl Inner {
         }
     }
 
+    /// Analyses the current text of `uri` off the protocol loop and, unless a
+    /// newer change superseded it meanwhile, stores and publishes the result.
     async fn analyze_and_publish(self: &Arc<Self>, uri: Uri) {
         let Some(snapshot) = self.docs.get(&uri).map(|d| d.snapshot()) else {
             return;
@@ -556,7 +562,7 @@ impl Inner {
         let key = uri.clone();
         let done = tokio::task::spawn_blocking(move || {
             // A newer change is already queued behind us: skip the work.
-            if this.docs.get(&key).map(|d| d.generation) != Some(snapshot.generation) {
+            if this.superseded(&key, snapshot.generation) {
                 return None;
             }
             let analyzed = snapshot.analyze(&settings);
@@ -583,7 +589,7 @@ impl Inner {
             self.publish_doc(uri.clone(), frame, version, generation)
                 .await;
             if unsettled {
-                tokio::spawn(self.clone().settle(uri));
+                tokio::spawn(self.clone().settle(uri, generation));
             }
         }
     }
@@ -592,36 +598,36 @@ impl Inner {
     /// loop, and republishes if that changed its findings. Typing is served
     /// by incremental parses; this waits for a pause, and the next change
     /// skips or stops it.
-    async fn settle(self: Arc<Self>, uri: Uri) {
-        let Some(generation) = self.docs.get(&uri).map(|d| d.generation) else {
-            return;
-        };
+    async fn settle(self: Arc<Self>, uri: Uri, generation: u64) {
         tokio::time::sleep(SETTLE_AFTER).await;
-        let Some(snapshot) = self
-            .docs
-            .get(&uri)
-            .filter(|d| d.generation == generation)
-            .and_then(|d| d.settle_snapshot())
-        else {
+        if self.superseded(&uri, generation) {
+            return;
+        }
+        let Some(snapshot) = self.docs.get(&uri).and_then(|d| d.settle_snapshot()) else {
             return;
         };
         let settings = self.settings();
         let this = self.clone();
         let key = uri.clone();
         let done = tokio::task::spawn_blocking(move || {
-            let generation = snapshot.generation;
-            let superseded = || this.docs.get(&key).map(|d| d.generation) != Some(generation);
-            let analyzed = snapshot.analyze_until(&settings, &superseded)?;
+            let analyzed =
+                snapshot.analyze_until(&settings, &|| this.superseded(&key, generation))?;
             let mut doc = this.docs.get_mut(&key)?;
             let same = same_findings(&doc.findings, &analyzed.findings);
-            if !doc.accept(analyzed) || same {
+            if !doc.accept(analyzed) {
                 return None;
             }
-            Some((
-                publish_frame(&key, &doc, this.enc()),
-                doc.version,
-                doc.generation,
-            ))
+            let out = (!same).then(|| {
+                (
+                    publish_frame(&key, &doc, this.enc()),
+                    doc.version,
+                    doc.generation,
+                )
+            });
+            drop(doc);
+            // The fresh tree may belong to a document that rests meanwhile.
+            this.rest_idle();
+            out
         })
         .await;
         if let Ok(Some((frame, version, generation))) = done {
