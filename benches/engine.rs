@@ -1,8 +1,9 @@
-//! Parse + analyse per file size, against tree-sitter parsing alone.
+//! Parse + analyse per file size, against tree-sitter parsing alone; fixing
+//! every finding of a file; compiling the rule query; one keystroke.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use clerk_core2_lsp::{
-    engine::{self, lang::Lang, position::Encoding, query, Settings},
+    engine::{self, fixes, lang::Lang, position::Encoding, query, Settings},
     lsp::{document::Document, server::diagnostics},
 };
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -27,6 +28,23 @@ fn per_file_size(c: &mut Criterion) {
         let tree = engine::parse(&src, Lang::TypeScript, None).unwrap();
         g.bench_with_input(BenchmarkId::new("analyze_only", lines), &src, |b, s| {
             b.iter(|| engine::analyze(&tree, s, Lang::TypeScript, &settings))
+        });
+    }
+    g.finish();
+}
+
+/// Every fix of a file applied, as `check --fix` and the "fix all" code
+/// action do: rounds of analysis with fixes, each result parsed again to
+/// make sure it parses no worse.
+fn fix_all(c: &mut Criterion) {
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("fix_all");
+    g.sample_size(20);
+    for lines in [100usize, 1_000, 10_000] {
+        let src = gen::clerk_file(lines);
+        g.throughput(Throughput::Bytes(src.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(lines), &src, |b, s| {
+            b.iter(|| fixes::fix_all(s, Lang::TypeScript, &settings).unwrap())
         });
     }
     g.finish();
@@ -75,5 +93,5 @@ fn keystroke(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, per_file_size, query_compile, keystroke);
+criterion_group!(benches, per_file_size, fix_all, query_compile, keystroke);
 criterion_main!(benches);

@@ -7,7 +7,9 @@ use std::{
     time::Instant,
 };
 
-use super::{analyze_source, lang::Lang, limits, Edit, Finding, Settings};
+use tree_sitter::{InputEdit, Point, Tree};
+
+use super::{analyze, analyze_source, lang::Lang, limits, parse, Edit, Finding, Settings};
 
 /// How many rounds fix-all runs before it stops; one or two settle every
 /// combination of fixes in practice.
@@ -107,10 +109,9 @@ pub fn apply(src: &str, edits: &[Edit]) -> String {
     out
 }
 
-fn error_count(src: &str, lang: Lang) -> usize {
-    let Some(tree) = super::parse(src, lang, None) else {
-        return 0;
-    };
+/// Syntax errors and missing nodes in a tree: what a round of fixes must
+/// not add to.
+fn errors(tree: &Tree) -> usize {
     let mut n = 0;
     let mut c = tree.walk();
     loop {
@@ -129,31 +130,96 @@ fn error_count(src: &str, lang: Lang) -> usize {
     }
 }
 
+fn error_count(src: &str, lang: Lang) -> usize {
+    parse(src, lang, None).map_or(0, |t| errors(&t))
+}
+
+/// `tree` (the tree of `old`) told of `edits` (sorted, disjoint), ready to
+/// parse the text they make from it.
+fn edited(tree: &Tree, old: &str, edits: &[Edit]) -> Tree {
+    let lines: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', old.as_bytes()).map(|i| i + 1))
+        .collect();
+    let point = |at: usize| {
+        let row = lines.partition_point(|&s| s <= at) - 1;
+        Point {
+            row,
+            column: at - lines[row],
+        }
+    };
+    let mut edited = tree.clone();
+    // Last edit first: the text before each edit is still that of `old`.
+    for e in edits.iter().rev() {
+        let start = point(e.range.start);
+        let added = e.text.as_bytes();
+        let new_end_position = match memchr::memrchr(b'\n', added) {
+            Some(i) => Point {
+                row: start.row + memchr::memchr_iter(b'\n', added).count(),
+                column: added.len() - i - 1,
+            },
+            None => Point {
+                row: start.row,
+                column: start.column + added.len(),
+            },
+        };
+        edited.edit(&InputEdit {
+            start_byte: e.range.start,
+            old_end_byte: e.range.end,
+            new_end_byte: e.range.start + added.len(),
+            start_position: start,
+            old_end_position: point(e.range.end),
+            new_end_position,
+        });
+    }
+    edited
+}
+
+/// The tree of `new`, which is `old` with `edits` applied, parsed reusing
+/// `tree`, the tree of `old`. Error recovery can differ when reusing a
+/// tree, so a result with an error is parsed afresh: what a round counts
+/// and finds never depends on the rounds before it.
+fn reparse(tree: &Tree, old: &str, new: &str, edits: &[Edit], lang: Lang) -> Option<Tree> {
+    match parse(new, lang, Some(&edited(tree, old, edits))) {
+        Some(t) if !t.root_node().has_error() => Some(t),
+        _ => parse(new, lang, None),
+    }
+}
+
 /// Applies every fix, round after round, until no fixable finding is left
 /// or a round changes nothing. A round whose result parses worse than its
 /// input is redone fix by fix, keeping those that do not make it worse.
-/// Returns the fixed text, or `None` when nothing changed.
+/// Returns the fixed text, or `None` when nothing changed. Each round's
+/// tree is parsed from the last one's, so a round costs one incremental
+/// parse and one analysis.
 pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
     // Past the budget, what the finished rounds fixed is kept.
     let deadline = Instant::now() + limits::budget().fix;
     let mut text = src.to_string();
+    let grammar = lang.is_grammar() && limits::oversized(src, settings).is_none();
+    let mut tree = if grammar {
+        parse(&text, lang, None)
+    } else {
+        None
+    };
     for _ in 0..MAX_ROUNDS {
         if Instant::now() >= deadline {
             tracing::warn!("fix-all stopped after its time budget");
             break;
         }
-        let findings = analyze_source(&text, lang, settings);
+        let findings = match &tree {
+            Some(t) => analyze(t, &text, lang, settings),
+            None => analyze_source(&text, lang, settings),
+        };
         let edits = merge(&findings);
         if edits.is_empty() {
             break;
         }
         let mut next = apply(&text, &edits);
-        let base = if lang.is_grammar() {
-            error_count(&text, lang)
-        } else {
-            0
-        };
-        if lang.is_grammar() && error_count(&next, lang) > base {
+        let mut next_tree = tree
+            .as_ref()
+            .and_then(|t| reparse(t, &text, &next, &edits, lang));
+        let base = tree.as_ref().map_or(0, errors);
+        if next_tree.as_ref().is_some_and(|t| errors(t) > base) {
             // Keep each fix that, with those kept before it, parses no
             // worse: one round still applies every harmless fix, so the
             // result settles.
@@ -169,11 +235,13 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
                 }
             }
             next = apply(&text, &merge(&kept));
+            next_tree = parse(&next, lang, None);
         }
         if next == text {
             break;
         }
         text = next;
+        tree = next_tree.filter(|_| limits::oversized(&text, settings).is_none());
     }
     (text != src).then_some(text)
 }
@@ -187,6 +255,55 @@ mod tests {
         assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
         assert_eq!(line_ending("a\nb\n"), "\n");
         assert_eq!(line_ending("one line"), "\n");
+    }
+
+    fn nodes(tree: &Tree) -> Vec<(String, usize, usize, Point, Point)> {
+        let mut out = Vec::new();
+        let mut c = tree.walk();
+        loop {
+            let n = c.node();
+            out.push((
+                n.kind().to_string(),
+                n.start_byte(),
+                n.end_byte(),
+                n.start_position(),
+                n.end_position(),
+            ));
+            if c.goto_first_child() {
+                continue;
+            }
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() {
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_round_parsed_from_the_last_equals_a_fresh_parse() {
+        let block = "const b = a({ k: 1 });\n\nfunction f() {\n  return b;\n}\nf(`${b}`);\n";
+        let old = format!("import {{ a }} from 'x';\n{}", block.repeat(40));
+        let at = |s: &str| old.find(s).unwrap();
+        let edit = |start: usize, end: usize, text: &str| Edit {
+            range: start..end,
+            text: text.to_string(),
+        };
+        // Lines added and removed before later edits, an edit at the very
+        // end, and one that joins lines; most statements are reused.
+        let edits = vec![
+            edit(at("{ a }"), at("{ a }") + 5, "{\n  a,\n  c,\n}"),
+            edit(at("k: 1"), at("k: 1") + 4, "key: 1"),
+            edit(at("\n\nfunction"), at("\n\nfunction") + 2, " "),
+            edit(at("return b"), at("return b") + 8, "return [\n    b,\n  ]"),
+            edit(old.len(), old.len(), "f();\n"),
+        ];
+        let new = apply(&old, &edits);
+        let tree = parse(&old, Lang::TypeScript, None).unwrap();
+        let re = parse(&new, Lang::TypeScript, Some(&edited(&tree, &old, &edits))).unwrap();
+        let fresh = parse(&new, Lang::TypeScript, None).unwrap();
+        assert!(!fresh.root_node().has_error());
+        assert_eq!(nodes(&re), nodes(&fresh));
     }
 
     #[test]
