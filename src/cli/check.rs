@@ -11,7 +11,7 @@ use super::{
     output::{self, FileReport},
     write,
 };
-use crate::engine::{self, fixes, lang::Lang, limits, workspace, workspace::FileResult, Settings};
+use crate::engine::{fixes, lang::Lang, limits, workspace, workspace::FileResult, Settings};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -75,43 +75,81 @@ pub struct FixSummary {
     pub findings: usize,
 }
 
-/// Fixes each file that has fixable findings and re-analyses what was
-/// written; a file that cannot be written keeps its findings and adds an error.
+/// Fixes each file that has fixable findings, on all cores, and keeps the
+/// findings left in what was written; a file that cannot be written keeps
+/// its findings and adds an error.
 pub fn fix_files(
     results: &mut [FileResult],
     settings: &Settings,
     roots: &[PathBuf],
     errors: &mut Vec<String>,
 ) -> FixSummary {
+    let mut todo: Vec<&mut FileResult> = results
+        .iter_mut()
+        .filter(|r| r.findings.iter().any(|f| f.fix.is_some()))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = todo.len().div_ceil(threads).max(1);
+    let parts: Vec<(FixSummary, Vec<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = todo
+            .chunks_mut(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut summary = FixSummary::default();
+                    let mut errors = Vec::new();
+                    for r in chunk.iter_mut() {
+                        fix_file(r, settings, roots, &mut summary, &mut errors);
+                    }
+                    (summary, errors)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| (FixSummary::default(), vec!["fixing panicked".into()]))
+            })
+            .collect()
+    });
     let mut summary = FixSummary::default();
-    for r in results.iter_mut() {
-        if !r.findings.iter().any(|f| f.fix.is_some()) {
-            continue;
-        }
-        let Some(lang) = Lang::from_path(&r.path) else {
-            continue;
-        };
-        if r.lossy {
-            errors.push(format!(
-                "{}: not fixed: the file is not valid UTF-8",
-                r.path.display()
-            ));
-            continue;
-        }
-        let Some(fixed) = fixes::fix_all(&r.src, lang, settings) else {
-            continue;
-        };
-        if let Err(e) = write::write_atomic(&r.path, &fixed, roots) {
-            errors.push(e);
-            continue;
-        }
-        let before = r.findings.len();
-        r.findings = engine::analyze_source(&fixed, lang, settings);
-        r.src = fixed;
-        summary.files += 1;
-        summary.findings += before.saturating_sub(r.findings.len());
+    for (s, e) in parts {
+        summary.files += s.files;
+        summary.findings += s.findings;
+        errors.extend(e);
     }
     summary
+}
+
+fn fix_file(
+    r: &mut FileResult,
+    settings: &Settings,
+    roots: &[PathBuf],
+    summary: &mut FixSummary,
+    errors: &mut Vec<String>,
+) {
+    let Some(lang) = Lang::from_path(&r.path) else {
+        return;
+    };
+    if r.lossy {
+        errors.push(format!(
+            "{}: not fixed: the file is not valid UTF-8",
+            r.path.display()
+        ));
+        return;
+    }
+    let Some((fixed, rest)) = fixes::fix_all_and_rest(&r.src, lang, settings) else {
+        return;
+    };
+    if let Err(e) = write::write_atomic(&r.path, &fixed, roots) {
+        errors.push(e);
+        return;
+    }
+    let before = r.findings.len();
+    r.findings = rest;
+    r.src = fixed;
+    summary.files += 1;
+    summary.findings += before.saturating_sub(r.findings.len());
 }
 
 /// Reports for the files with findings, on all cores: each counts its

@@ -192,6 +192,23 @@ fn reparse(tree: &Tree, old: &str, new: &str, edits: &[Edit], lang: Lang) -> Opt
 /// tree is parsed from the last one's, so a round costs one incremental
 /// parse and one analysis.
 pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
+    rounds(src, lang, settings).map(|(text, _)| text)
+}
+
+/// [`fix_all`], with the findings left in the fixed text.
+pub fn fix_all_and_rest(
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+) -> Option<(String, Vec<Finding>)> {
+    let (text, rest) = rounds(src, lang, settings)?;
+    let rest = rest.unwrap_or_else(|| analyze_source(&text, lang, settings));
+    Some((text, rest))
+}
+
+/// The rounds of [`fix_all`]: the fixed text, and its findings when the
+/// last round analysed it (it did unless the rounds ran out).
+fn rounds(src: &str, lang: Lang, settings: &Settings) -> Option<(String, Option<Vec<Finding>>)> {
     // Past the budget, what the finished rounds fixed is kept.
     let deadline = Instant::now() + limits::budget().fix;
     let mut text = src.to_string();
@@ -201,6 +218,7 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
     } else {
         None
     };
+    let mut rest = None;
     for _ in 0..MAX_ROUNDS {
         if Instant::now() >= deadline {
             tracing::warn!("fix-all stopped after its time budget");
@@ -212,6 +230,7 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
         };
         let edits = merge(&findings);
         if edits.is_empty() {
+            rest = Some(findings);
             break;
         }
         let mut next = apply(&text, &edits);
@@ -238,12 +257,13 @@ pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
             next_tree = parse(&next, lang, None);
         }
         if next == text {
+            rest = Some(findings);
             break;
         }
         text = next;
         tree = next_tree.filter(|_| limits::oversized(&text, settings).is_none());
     }
-    (text != src).then_some(text)
+    (text != src).then_some((text, rest))
 }
 
 #[cfg(test)]
@@ -304,6 +324,36 @@ mod tests {
         let fresh = parse(&new, Lang::TypeScript, None).unwrap();
         assert!(!fresh.root_node().has_error());
         assert_eq!(nodes(&re), nodes(&fresh));
+    }
+
+    #[test]
+    fn what_is_left_after_fixing_is_what_an_analysis_finds() {
+        // Fixable findings and ones without a fix (`users` held and paged).
+        let src = "import { clerkClient, setClerkApiKey } from '@clerk/clerk-sdk-node';\n\
+setClerkApiKey('k');\n\
+const users = await clerkClient.users.getUserList({ limit: 10 });\n\
+users.map((u) => u.profileImageUrl);\n\
+users.length;\n";
+        let s = Settings::default();
+        let show = |fs: &[Finding]| -> Vec<(&str, Range<usize>, String, bool)> {
+            fs.iter()
+                .map(|f| {
+                    (
+                        f.rule.id,
+                        f.range.clone(),
+                        f.message.clone(),
+                        f.fix.is_some(),
+                    )
+                })
+                .collect()
+        };
+        let (fixed, rest) = fix_all_and_rest(src, Lang::TypeScript, &s).unwrap();
+        assert_eq!(Some(&fixed), fix_all(src, Lang::TypeScript, &s).as_ref());
+        assert!(!rest.is_empty());
+        assert_eq!(
+            show(&rest),
+            show(&analyze_source(&fixed, Lang::TypeScript, &s))
+        );
     }
 
     #[test]
