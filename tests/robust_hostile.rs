@@ -264,6 +264,28 @@ fn options_ten_thousand_levels_deep_are_bounded() {
 }
 
 #[test]
+fn a_member_chain_ten_thousand_long_is_bounded() {
+    let src = format!(
+        "import {{ clerkClient }} from '@clerk/clerk-sdk-node';\n\
+const x = await clerkClient{}.getUserList({{ limit: 1 }});\nx.map((u) => u.profileImageUrl);\n",
+        ".users".repeat(10_000)
+    );
+    let short = Budget {
+        check: Duration::from_secs(1),
+        ..Budget::default()
+    };
+    let found = on_small_stack(Duration::from_secs(30), move || {
+        limits::with_budget(short, || {
+            engine::analyze_source(&src, Lang::TypeScript, &Settings::default())
+        })
+    });
+    // Each member asks what the chain below it is; the answer is found
+    // two members down, so the chain costs time in proportion to its
+    // length, not its square.
+    assert_eq!(ids(&found), ["list-result-paginated", "image-url-renamed"]);
+}
+
+#[test]
 fn nul_bytes_and_control_characters_are_just_text() {
     let s = Settings::default();
     let src = format!("{HEAD}\0\0setKey('\0');\u{1}\u{7f}\u{feff}\0\nsetKey(`\0`);\0");

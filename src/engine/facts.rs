@@ -369,6 +369,13 @@ impl Facts {
                         ),
                     };
                     props.push(prop);
+                    // Only a namespace takes a member, and what it gives is
+                    // no namespace: two members down, nothing can resolve.
+                    // Stopping here keeps a chain thousands of members long
+                    // linear, as each of its members asks.
+                    if props.len() > 1 {
+                        return None;
+                    }
                     node = obj;
                 }
                 "parenthesized_expression" | "non_null_expression" => {
