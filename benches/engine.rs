@@ -4,9 +4,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 use clerk_core2_lsp::{
     engine::{self, fixes, lang::Lang, position::Encoding, query, Settings},
-    lsp::{document::Document, server::diagnostics},
+    lsp::{document::Document, server::publish_frame},
 };
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -64,12 +64,14 @@ fn query_compile(c: &mut Criterion) {
 }
 
 /// One keystroke in an open document, in process: the edit, the
-/// incremental reparse and analysis, and the diagnostics in protocol form.
+/// incremental reparse and analysis, and the `publishDiagnostics` frame the
+/// server writes.
 /// Characters are typed at the start of the middle line and deleted again,
 /// as the latency driver does over stdio.
 fn keystroke(c: &mut Criterion) {
     let settings = Settings::default();
     let mut g = c.benchmark_group("keystroke");
+    let uri: Uri = "file:///bench/typing.ts".parse().unwrap();
     for lines in [1_000usize, 10_000] {
         let mut doc = Document::new(Lang::TypeScript, 1, gen::clerk_file(lines), &settings);
         let line = (lines / 2) as u32;
@@ -86,7 +88,7 @@ fn keystroke(c: &mut Criterion) {
                 doc.apply_changes(&[change], Encoding::Utf16);
                 let a = doc.snapshot().analyze(&settings);
                 doc.accept(a);
-                diagnostics(&doc, Encoding::Utf16).len()
+                publish_frame(&uri, &doc, Encoding::Utf16).len()
             })
         });
     }

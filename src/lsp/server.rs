@@ -95,33 +95,16 @@ struct Inner {
     out: tokio::sync::mpsc::Sender<Frame>,
 }
 
-/// `textDocument/publishDiagnostics` as borrowed parts.
-#[derive(serde::Serialize)]
-struct PublishFrame<'a> {
-    jsonrpc: &'static str,
-    method: &'static str,
-    params: PublishParams<'a>,
-}
-
-#[derive(serde::Serialize)]
-struct PublishParams<'a> {
-    uri: &'a Uri,
-    diagnostics: Vec<DiagnosticRef<'a>>,
-    version: i32,
-}
-
-/// A diagnostic as borrowed parts: serialises as `diagnostic` builds it,
-/// without copying four strings per finding on every keystroke.
+/// What a diagnostic's JSON holds besides its range and message, which
+/// depends on its rule and severity alone.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct DiagnosticRef<'a> {
-    range: LspRange,
+struct Constant {
     severity: DiagnosticSeverity,
     code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     code_description: Option<HrefRef>,
     source: &'static str,
-    message: &'a str,
 }
 
 #[derive(serde::Serialize)]
@@ -129,36 +112,61 @@ struct HrefRef {
     href: &'static Uri,
 }
 
-fn diagnostic_ref(f: &Finding, range: LspRange) -> DiagnosticRef<'_> {
-    DiagnosticRef {
-        range,
-        severity: lsp_severity(f.severity),
-        code: f.rule.id,
-        code_description: guide_link(f.rule).map(|href| HrefRef { href }),
+/// `"severity":..,"source":"..",` for a rule and severity: the members
+/// between a diagnostic's range and its message.
+fn constant_members(rule: &'static Rule, severity: Severity) -> Vec<u8> {
+    let mut v = serde_json::to_vec(&Constant {
+        severity: lsp_severity(severity),
+        code: rule.id,
+        code_description: guide_link(rule).map(|href| HrefRef { href }),
         source: SOURCE,
-        message: &f.message,
+    })
+    .unwrap_or_default();
+    // `{..}` to `..,`: the braces go, and the message follows.
+    if v.len() >= 2 {
+        v.pop();
+        v.remove(0);
+        v.push(b',');
     }
+    v
 }
 
 /// A whole `publishDiagnostics` frame for an open document's current
-/// findings and version.
-fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
-    // About 300 bytes a diagnostic: sized once rather than doubled along.
-    let mut body = Vec::with_capacity(256 + doc.findings.len() * 320);
-    let written = serde_json::to_writer(
-        &mut body,
-        &PublishFrame {
-            jsonrpc: "2.0",
-            method: "textDocument/publishDiagnostics",
-            params: PublishParams {
-                uri,
-                diagnostics: ranges(doc, enc)
-                    .map(|(f, r)| diagnostic_ref(f, r))
-                    .collect(),
-                version: doc.version,
-            },
-        },
+/// findings and version. Written by hand around serde: what depends only on
+/// a finding's rule and severity is serialised once per frame, not once per
+/// finding, which halves the work for files with thousands of findings.
+pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
+    // About 350 bytes a diagnostic: sized once rather than doubled along.
+    let mut body = Vec::with_capacity(256 + doc.findings.len() * 360);
+    let mut constants: Vec<((&'static str, Severity), Vec<u8>)> = Vec::new();
+    body.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
+    let mut written = serde_json::to_writer(&mut body, uri);
+    body.extend_from_slice(br#","diagnostics":["#);
+    for (i, (f, range)) in ranges(doc, enc).enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(br#"{"range":"#);
+        written = written.and_then(|_| serde_json::to_writer(&mut body, &range));
+        body.push(b',');
+        let key = (f.rule.id, f.severity);
+        let at = match constants.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                constants.push((key, constant_members(f.rule, f.severity)));
+                constants.len() - 1
+            }
+        };
+        body.extend_from_slice(&constants[at].1);
+        body.extend_from_slice(br#""message":"#);
+        written = written.and_then(|_| serde_json::to_writer(&mut body, &f.message));
+        body.push(b'}');
+    }
+    body.extend_from_slice(br#"],"version":"#);
+    body.extend_from_slice(doc.version.to_string().as_bytes());
+    body.extend_from_slice(b"}}");
     if written.is_err() {
         body.clear();
     }
