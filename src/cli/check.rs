@@ -84,36 +84,19 @@ pub fn fix_files(
     roots: &[PathBuf],
     errors: &mut Vec<String>,
 ) -> FixSummary {
-    let mut todo: Vec<&mut FileResult> = results
+    let todo = results
         .iter_mut()
-        .filter(|r| r.findings.iter().any(|f| f.fix.is_some()))
-        .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = todo.len().div_ceil(threads).max(1);
-    let parts: Vec<(FixSummary, Vec<String>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = todo
-            .chunks_mut(per)
-            .map(|chunk| {
-                s.spawn(move || {
-                    let mut summary = FixSummary::default();
-                    let mut errors = Vec::new();
-                    for r in chunk.iter_mut() {
-                        fix_file(r, settings, roots, &mut summary, &mut errors);
-                    }
-                    (summary, errors)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| (FixSummary::default(), vec!["fixing panicked".into()]))
-            })
-            .collect()
+        .filter(|r| r.findings.iter().any(|f| f.fix.is_some()));
+    let parts = super::in_parallel(super::deal(todo), |hand| {
+        let mut summary = FixSummary::default();
+        let mut errors = Vec::new();
+        for r in hand {
+            fix_file(r, settings, roots, &mut summary, &mut errors);
+        }
+        (summary, errors)
     });
     let mut summary = FixSummary::default();
-    for (s, e) in parts {
+    for (s, e) in parts.into_iter().flatten() {
         summary.files += s.files;
         summary.findings += s.findings;
         errors.extend(e);
@@ -138,8 +121,19 @@ fn fix_file(
         ));
         return;
     }
-    let Some((fixed, rest)) = fixes::fix_all_and_rest(&r.src, lang, settings) else {
-        return;
+    let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        fixes::fix_all_and_rest(&r.src, lang, settings)
+    }));
+    let (fixed, rest) = match fixed {
+        Ok(Some(done)) => done,
+        Ok(None) => return,
+        Err(_) => {
+            errors.push(format!(
+                "{}: not fixed: internal error while fixing this file; the others were fixed",
+                r.path.display()
+            ));
+            return;
+        }
     };
     if let Err(e) = write::write_atomic(&r.path, &fixed, roots) {
         errors.push(e);
@@ -155,29 +149,16 @@ fn fix_file(
 /// Reports for the files with findings, on all cores: each counts its
 /// lines and columns in one pass over its text.
 fn into_reports(results: Vec<FileResult>) -> Vec<FileReport> {
-    let mut results = results.into_iter().filter(|r| !r.findings.is_empty());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut chunks: Vec<Vec<FileResult>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, r) in results.by_ref().enumerate() {
-        chunks[i % threads].push(r);
-    }
-    let mut reports: Vec<FileReport> = std::thread::scope(|s| {
-        let parts: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                s.spawn(move || {
-                    chunk
-                        .into_iter()
-                        .map(|r| FileReport::new(&r.path, &r.src, r.findings))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
-    });
+    let with_findings = results.into_iter().filter(|r| !r.findings.is_empty());
+    let mut reports: Vec<FileReport> = super::in_parallel(super::deal(with_findings), |hand| {
+        hand.into_iter()
+            .map(|r| FileReport::new(&r.path, &r.src, r.findings))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .flatten()
+    .collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     reports
 }

@@ -181,24 +181,13 @@ pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     // A report of tens of thousands of findings takes as long to format as
     // a tenth of the analysis: the files are formatted on all cores, each
     // as the elements of the one array that the pretty printer would write.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = reports.len().div_ceil(threads).max(1);
-    let parts: Vec<io::Result<Vec<u8>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = reports
-            .chunks(per)
-            .map(|chunk| s.spawn(move || json_elements(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("formatting failed")))
-            })
-            .collect()
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = super::in_parallel(reports.chunks(reports.len().div_ceil(cores).max(1)), |c| {
+        json_elements(c)
     });
     let mut first = true;
     for part in parts {
-        let part = part?;
+        let part = part.unwrap_or_else(|| Err(io::Error::other("formatting failed")))?;
         if part.is_empty() {
             continue;
         }
