@@ -249,40 +249,36 @@ fn nesting(shapes: &[(&'static str, usize)]) {
 /// of the check budget, and then the file says so instead of hanging.
 #[test]
 fn options_ten_thousand_levels_deep_are_bounded() {
-    let src = deep("options-in-blocks", 10_000);
-    let short = Budget {
-        check: Duration::from_secs(1),
-        ..Budget::default()
-    };
-    let found = on_small_stack(Duration::from_secs(30), move || {
-        limits::with_budget(short, || {
-            engine::analyze_source(&src, Lang::TypeScript, &Settings::default())
-        })
-    });
+    let found = within_a_second(deep("options-in-blocks", 10_000));
     // Linear in the depth: well inside the budget, every finding reported.
     assert_eq!(ids(&found), ["client-setter-removed", "api-key-option"]);
 }
 
 #[test]
 fn a_member_chain_ten_thousand_long_is_bounded() {
-    let src = format!(
+    let found = within_a_second(format!(
         "import {{ clerkClient }} from '@clerk/clerk-sdk-node';\n\
 const x = await clerkClient{}.getUserList({{ limit: 1 }});\nx.map((u) => u.profileImageUrl);\n",
         ".users".repeat(10_000)
-    );
-    let short = Budget {
-        check: Duration::from_secs(1),
-        ..Budget::default()
-    };
-    let found = on_small_stack(Duration::from_secs(30), move || {
-        limits::with_budget(short, || {
-            engine::analyze_source(&src, Lang::TypeScript, &Settings::default())
-        })
-    });
+    ));
     // Each member asks what the chain below it is; the answer is found
     // two members down, so the chain costs time in proportion to its
     // length, not its square.
     assert_eq!(ids(&found), ["list-result-paginated", "image-url-renamed"]);
+}
+
+/// The findings of `src` under a check budget of one second, on a small
+/// stack: a file past the budget gets the one finding that says so.
+fn within_a_second(src: String) -> Vec<engine::Finding> {
+    let short = Budget {
+        check: Duration::from_secs(1),
+        ..Budget::default()
+    };
+    on_small_stack(Duration::from_secs(30), move || {
+        limits::with_budget(short, || {
+            engine::analyze_source(&src, Lang::TypeScript, &Settings::default())
+        })
+    })
 }
 
 #[test]
