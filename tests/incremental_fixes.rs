@@ -7,7 +7,7 @@
 mod common;
 
 use clerk_core2_lsp::{
-    engine::{self, lang::Lang, position::Encoding, Settings},
+    engine::{self, fixes, lang::Lang, position::Encoding, Settings},
     lsp::document::Document,
 };
 use common::{oracle_apply, summary};
@@ -123,7 +123,13 @@ fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
         // Fixes are computed afresh while the tree is unsettled; the
         // findings shown are compared once it is settled.
         let fixed_before = doc.fix_snapshot().findings(&settings);
+        let all_before = doc.fix_snapshot().fix_all(&settings);
         doc.settle(&settings);
+        // Fix-all from the document's tree, settled or not, is fix-all of
+        // its text.
+        let all = fixes::fix_all(&expected, Lang::TypeScript, &settings);
+        prop_assert_eq!(&all_before, &all);
+        prop_assert_eq!(&doc.fix_snapshot().fix_all(&settings), &all);
         let fresh_tree = engine::parse(&expected, Lang::TypeScript, None).unwrap();
         prop_assert_eq!(
             doc.tree.as_ref().unwrap().root_node().to_sexp(),

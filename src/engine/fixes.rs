@@ -192,7 +192,13 @@ fn reparse(tree: &Tree, old: &str, new: &str, edits: &[Edit], lang: Lang) -> Opt
 /// tree is parsed from the last one's, so a round costs one incremental
 /// parse and one analysis.
 pub fn fix_all(src: &str, lang: Lang, settings: &Settings) -> Option<String> {
-    rounds(src, lang, settings).map(|(text, _)| text)
+    rounds(src, None, lang, settings).map(|(text, _)| text)
+}
+
+/// [`fix_all`] of a text whose tree is at hand (an open document's), which
+/// saves the first round its parse.
+pub fn fix_all_parsed(src: &str, tree: &Tree, lang: Lang, settings: &Settings) -> Option<String> {
+    rounds(src, Some(tree.clone()), lang, settings).map(|(text, _)| text)
 }
 
 /// [`fix_all`], with the findings left in the fixed text.
@@ -201,22 +207,28 @@ pub fn fix_all_and_rest(
     lang: Lang,
     settings: &Settings,
 ) -> Option<(String, Vec<Finding>)> {
-    let (text, rest) = rounds(src, lang, settings)?;
+    let (text, rest) = rounds(src, None, lang, settings)?;
     let rest = rest.unwrap_or_else(|| analyze_source(&text, lang, settings));
     Some((text, rest))
 }
 
-/// The rounds of [`fix_all`]: the fixed text, and its findings when the
-/// last round analysed it (it did unless the rounds ran out).
-fn rounds(src: &str, lang: Lang, settings: &Settings) -> Option<(String, Option<Vec<Finding>>)> {
+/// The rounds of [`fix_all`], from `src` and its tree if known: the fixed
+/// text, and its findings when the last round analysed it (it did unless
+/// the rounds ran out).
+fn rounds(
+    src: &str,
+    tree: Option<Tree>,
+    lang: Lang,
+    settings: &Settings,
+) -> Option<(String, Option<Vec<Finding>>)> {
     // Past the budget, what the finished rounds fixed is kept.
     let deadline = Instant::now() + limits::budget().fix;
     let mut text = src.to_string();
     let grammar = lang.is_grammar() && limits::oversized(src, settings).is_none();
-    let mut tree = if grammar {
-        parse(&text, lang, None)
-    } else {
-        None
+    let mut tree = match tree {
+        Some(t) if grammar => Some(t),
+        _ if grammar => parse(&text, lang, None),
+        _ => None,
     };
     let mut rest = None;
     for _ in 0..MAX_ROUNDS {

@@ -7,7 +7,7 @@ use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent
 use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::engine::{
-    self,
+    self, fixes,
     incremental::{self, EditSpan, State},
     lang::Lang,
     limits,
@@ -71,6 +71,15 @@ impl FixSnapshot {
             _ => engine::analyze_source(&self.text, self.lang, settings),
         };
         Arc::new(findings)
+    }
+
+    /// The text with every fix applied (see [`fixes::fix_all`]), from the
+    /// document's tree when it has a settled one.
+    pub fn fix_all(&self, settings: &Settings) -> Option<String> {
+        match &self.tree {
+            Some(t) => fixes::fix_all_parsed(&self.text, t, self.lang, settings),
+            None => fixes::fix_all(&self.text, self.lang, settings),
+        }
     }
 }
 

@@ -41,7 +41,6 @@ use super::{
     guard::{self, Frame},
 };
 use crate::engine::{
-    fixes,
     lang::Lang,
     limits,
     position::{range_line_cols, Encoding, Sweep},
@@ -962,11 +961,7 @@ impl LanguageServer for Backend {
             } else {
                 None
             };
-            let fixed = if all {
-                fixes::fix_all(&snap.text, snap.lang, &settings)
-            } else {
-                None
-            };
+            let fixed = if all { snap.fix_all(&settings) } else { None };
             (findings, fixed)
         })
         .await;
