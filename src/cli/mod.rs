@@ -3,10 +3,14 @@ pub mod check;
 pub mod output;
 pub mod write;
 
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Items dealt round-robin into one hand per core, so that a run of heavy
 /// items (the files of one directory) is shared out.
 fn deal<T>(items: impl IntoIterator<Item = T>) -> Vec<Vec<T>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = cores();
     let mut hands: Vec<Vec<T>> = (0..cores).map(|_| Vec::new()).collect();
     for (i, item) in items.into_iter().enumerate() {
         hands[i % cores].push(item);

@@ -181,10 +181,8 @@ pub fn json(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
     // A report of tens of thousands of findings takes as long to format as
     // a tenth of the analysis: the files are formatted on all cores, each
     // as the elements of the one array that the pretty printer would write.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parts = super::in_parallel(reports.chunks(reports.len().div_ceil(cores).max(1)), |c| {
-        json_elements(c)
-    });
+    let per_core = reports.len().div_ceil(super::cores()).max(1);
+    let parts = super::in_parallel(reports.chunks(per_core), json_elements);
     let mut first = true;
     for part in parts {
         let part = part.unwrap_or_else(|| Err(io::Error::other("formatting failed")))?;
