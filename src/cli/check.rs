@@ -87,11 +87,14 @@ pub fn fix_files(
     let todo = results
         .iter_mut()
         .filter(|r| r.findings.iter().any(|f| f.fix.is_some()));
+    // Fixes are computed on all cores but written one at a time, so that a
+    // run killed midway leaves at most one temporary file behind.
+    let writing = std::sync::Mutex::new(());
     let parts = super::in_parallel(super::deal(todo), |hand| {
         let mut summary = FixSummary::default();
         let mut errors = Vec::new();
         for r in hand {
-            fix_file(r, settings, roots, &mut summary, &mut errors);
+            fix_file(r, settings, roots, &writing, &mut summary, &mut errors);
         }
         (summary, errors)
     });
@@ -108,6 +111,7 @@ fn fix_file(
     r: &mut FileResult,
     settings: &Settings,
     roots: &[PathBuf],
+    writing: &std::sync::Mutex<()>,
     summary: &mut FixSummary,
     errors: &mut Vec<String>,
 ) {
@@ -135,7 +139,11 @@ fn fix_file(
             return;
         }
     };
-    if let Err(e) = write::write_atomic(&r.path, &fixed, roots) {
+    let written = {
+        let _turn = writing.lock().unwrap_or_else(|e| e.into_inner());
+        write::write_atomic(&r.path, &fixed, roots)
+    };
+    if let Err(e) = written {
         errors.push(e);
         return;
     }
