@@ -79,7 +79,7 @@ fn text_over_the_size_cap_gets_one_information_finding() {
     assert_eq!(f[0].range, 0..0);
     assert!(f[0].fix.is_none());
     assert_eq!(
-        f[0].message,
+        &*f[0].message,
         "Not checked for Clerk Core 2 changes: it is 2.0 MB, over the 2 MB limit"
     );
     assert_eq!(fixes::fix_all(&src, Lang::TypeScript, &s), None);
@@ -103,7 +103,7 @@ fn a_parse_out_of_time_says_so_and_the_next_parse_starts_afresh() {
     let f = limits::with_budget(tight, || engine::analyze_source(&src, Lang::TypeScript, &s));
     assert_eq!(ids(&f), [limits::RULE_ID]);
     assert_eq!(
-        f[0].message,
+        &*f[0].message,
         "Not checked for Clerk Core 2 changes: parsing it took longer than 0.001 s"
     );
     assert_eq!(

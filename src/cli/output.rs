@@ -261,7 +261,7 @@ pub fn sarif_value(reports: &[FileReport]) -> Value {
                 "ruleId": f.rule.id,
                 "ruleIndex": idx,
                 "level": sarif_level(f.severity),
-                "message": { "text": f.message },
+                "message": { "text": &*f.message },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": sarif_uri(&r.path), "uriBaseId": "%SRCROOT%" },

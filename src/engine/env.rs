@@ -140,7 +140,8 @@ pub fn analyze(src: &str, settings: &Settings) -> Vec<Finding> {
             f.message = format!(
                 "`{}` is no longer read by v5 and `{new}` is already set in this file: remove the old key",
                 &src[a.key.clone()]
-            );
+            )
+            .into();
             f.fix = None;
         }
         out.push(f);

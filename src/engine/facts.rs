@@ -1,7 +1,10 @@
 //! What in a file is bound to Clerk, computed once per parse and consulted by
 //! the rule predicates (`#clerk-ref?`, `#clerk-options-of?`, `#clerk-file?`).
 use crate::engine::fields::Field;
-use std::{cell::OnceCell, ops::Range};
+use std::{
+    cell::{Cell, OnceCell},
+    ops::Range,
+};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -58,6 +61,68 @@ pub struct Facts {
     /// What held values, called names and `const` objects the file has,
     /// from one walk on first use (see `values`).
     pub(crate) walked: OnceCell<values::Walked>,
+    /// The only text the tree covers, when it is one statement parsed on
+    /// its own (`incremental::splice`); looking outside it sets `escaped`.
+    pub(crate) view: Option<Range<usize>>,
+    pub(crate) escaped: Cell<bool>,
+}
+
+/// What [`Facts`] found in a file, without what lives only as long as its
+/// parse.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Kept {
+    bindings: HashMap<String, Binding>,
+    sites: HashMap<(usize, usize), Binding>,
+    modules: Vec<ModuleRef>,
+}
+
+impl Kept {
+    /// Whether anything these facts were made of lies in `r`.
+    pub(crate) fn made_within(&self, r: &Range<usize>) -> bool {
+        let meets = |s: &Range<usize>| s.start <= r.end && s.end >= r.start;
+        self.bindings.values().any(|b| meets(&b.statement))
+            || self
+                .sites
+                .iter()
+                .any(|(k, b)| meets(&(k.0..k.1)) || meets(&b.statement))
+            || self
+                .modules
+                .iter()
+                .any(|m| meets(&m.statement) || meets(&m.specifier))
+    }
+
+    /// The same facts with every position taken through `moved`, as facts
+    /// of a new parse, still without the walk.
+    pub(crate) fn moved(&self, moved: impl Fn(usize) -> usize) -> Facts {
+        let range = |r: &Range<usize>| moved(r.start)..moved(r.end);
+        let binding = |b: &Binding| Binding {
+            module: b.module.clone(),
+            export: b.export.clone(),
+            statement: range(&b.statement),
+        };
+        Facts {
+            bindings: self
+                .bindings
+                .iter()
+                .map(|(k, b)| (k.clone(), binding(b)))
+                .collect(),
+            sites: self
+                .sites
+                .iter()
+                .map(|(k, b)| ((moved(k.0), moved(k.1)), binding(b)))
+                .collect(),
+            modules: self
+                .modules
+                .iter()
+                .map(|m| ModuleRef {
+                    module: m.module.clone(),
+                    specifier: range(&m.specifier),
+                    statement: range(&m.statement),
+                })
+                .collect(),
+            ..Facts::default()
+        }
+    }
 }
 
 pub fn is_clerk_module(spec: &str) -> bool {
@@ -135,6 +200,27 @@ impl Facts {
 
     pub fn uses_clerk(&self) -> bool {
         !self.modules.is_empty()
+    }
+
+    /// Whether the tree holds `r`; when it does not, the answer would need
+    /// the rest of the file, which is noted in `escaped`.
+    pub(crate) fn in_view(&self, r: Range<usize>) -> bool {
+        match &self.view {
+            Some(v) if r.start < v.start || r.end > v.end => {
+                self.escaped.set(true);
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// The binding facts alone, to keep beyond this parse.
+    pub(crate) fn keep(&self) -> Kept {
+        Kept {
+            bindings: self.bindings.clone(),
+            sites: self.sites.clone(),
+            modules: self.modules.clone(),
+        }
     }
 
     fn bind(
@@ -417,6 +503,9 @@ impl Facts {
         for at in memchr::memmem::find_iter(bytes, ident.as_bytes()) {
             let end = at + ident.len();
             if (at > 0 && is_word(bytes[at - 1])) || (end < bytes.len() && is_word(bytes[end])) {
+                continue;
+            }
+            if !self.in_view(at..end) {
                 continue;
             }
             let Some(use_site) = root.descendant_for_byte_range(at, end) else {

@@ -347,7 +347,7 @@ const users = await clerkClient.users.getUserList({ limit: 10 });\n\
 users.map((u) => u.profileImageUrl);\n\
 users.length;\n";
         let s = Settings::default();
-        let show = |fs: &[Finding]| -> Vec<(&str, Range<usize>, String, bool)> {
+        let show = |fs: &[Finding]| -> Vec<(&str, Range<usize>, std::sync::Arc<str>, bool)> {
             fs.iter()
                 .map(|f| {
                     (

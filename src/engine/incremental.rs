@@ -14,8 +14,12 @@ use std::{
 use tree_sitter::{Node, Tree};
 
 use super::{
-    facts::Facts, finish, lang::Lang, limits, run_rules, values::WalkCache, Finding, Fixes,
-    Settings,
+    facts::{Facts, Kept},
+    finish,
+    lang::Lang,
+    limits, run_rules,
+    values::WalkCache,
+    Finding, Fixes, Settings,
 };
 
 /// One edit in byte offsets: `start..old_end` of the old text became
@@ -57,6 +61,60 @@ pub struct State {
     walk: Option<WalkCache>,
     /// Kind id and byte bounds of each top-level statement, in order.
     tops: Vec<(u16, usize, usize)>,
+    /// How each of `tops` ends.
+    ends: Vec<End>,
+    /// The binding facts.
+    facts: Kept,
+    /// Where the names of top-level options `const`s occur (see
+    /// `signature`): a statement holding one can change which Clerk call
+    /// such an object is handed to.
+    wired: Vec<usize>,
+    wire_names: Vec<String>,
+}
+
+/// How a top-level statement ends, for what may follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// A comment, which automatic semicolon insertion looks through.
+    Comment,
+    /// With `;`, or the `}` of a function, class or other declaration: no
+    /// text after it can continue it.
+    Closed,
+    /// Anything else (`x = y` without a semicolon, an expression that ends
+    /// in `}`): `(z)` on the next line would make it a call.
+    Open,
+}
+
+fn end_of(node: Node, src: &str) -> End {
+    if node.kind() == "comment" || node.kind() == "html_comment" {
+        return End::Comment;
+    }
+    let closed = match src.as_bytes().get(node.end_byte().wrapping_sub(1)) {
+        Some(b';') => true,
+        Some(b'}') => {
+            let decl = match node.kind() {
+                "export_statement" => node.field("declaration"),
+                _ => Some(node),
+            };
+            decl.is_some_and(|d| {
+                matches!(
+                    d.kind(),
+                    "function_declaration"
+                        | "generator_function_declaration"
+                        | "class_declaration"
+                        | "abstract_class_declaration"
+                        | "interface_declaration"
+                        | "enum_declaration"
+                )
+            })
+        }
+        _ => false,
+    };
+    if closed {
+        End::Closed
+    } else {
+        End::Open
+    }
 }
 
 fn tops(children: &[Node]) -> Vec<(u16, usize, usize)> {
@@ -64,6 +122,24 @@ fn tops(children: &[Node]) -> Vec<(u16, usize, usize)> {
         .iter()
         .map(|c| (c.kind_id(), c.start_byte(), c.end_byte()))
         .collect()
+}
+
+/// Start offsets of every whole-word occurrence of `names` in `src`.
+fn occurrences(src: &str, names: &[String]) -> Vec<usize> {
+    let bytes = src.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut out = Vec::new();
+    for name in names {
+        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+            let end = at + name.len();
+            if (at > 0 && is_word(bytes[at - 1])) || (end < bytes.len() && is_word(bytes[end])) {
+                continue;
+            }
+            out.push(at);
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 pub struct Output {
@@ -83,6 +159,7 @@ fn signature(
     src: &str,
     settings: &Settings,
     prev: Option<&WalkCache>,
+    wire_names: &mut Vec<String>,
 ) -> u64 {
     let mut items: Vec<(&str, &str, &str)> = f
         .bindings
@@ -96,6 +173,7 @@ fn signature(
         .into_iter()
         .map(|(name, obj)| (name, f.options_of(obj, tree.root_node(), src)))
         .collect();
+    wire_names.extend(wiring.iter().map(|(n, _)| n.to_string()));
     let mut h = std::collections::hash_map::DefaultHasher::new();
     items.hash(&mut h);
     mods.hash(&mut h);
@@ -233,6 +311,7 @@ pub fn analyze(
     let root = tree.root_node();
     let mut cur = root.walk();
     let children: Vec<Node> = root.children(&mut cur).collect();
+    let mut wire_names = Vec::new();
     let sig = signature(
         &facts,
         tree,
@@ -240,7 +319,10 @@ pub fn analyze(
         src,
         settings,
         prev.and_then(|p| p.walk.as_ref()),
+        &mut wire_names,
     );
+    let ends: Vec<End> = children.iter().map(|c| end_of(*c, src)).collect();
+    let wired = occurrences(src, &wire_names);
     // Taken before the rules run, so it is there whether or not they ask.
     let walk_cache = || facts.walked.get().map(|w| w.cache());
     let full = |facts: &Facts| {
@@ -253,6 +335,10 @@ pub fn analyze(
                 raw,
                 walk: walk_cache(),
                 tops: tops(&children),
+                ends: ends.clone(),
+                facts: facts.keep(),
+                wired: wired.clone(),
+                wire_names: wire_names.clone(),
             }),
             partial: false,
         }
@@ -340,7 +426,130 @@ pub fn analyze(
             raw: kept,
             walk: walk_cache(),
             tops: tops(&children),
+            ends,
+            facts: facts.keep(),
+            wired,
+            wire_names,
         }),
         partial: true,
     }
+}
+
+/// Re-analysis after edits that all fall inside one top-level statement,
+/// without parsing the rest of the file: the statement's new text is parsed
+/// on its own and queried with the facts of the previous analysis.
+/// Tree-sitter's incremental reparse shifts every top-level statement again
+/// (the grammar's repetition nodes are never reused), which at ten thousand
+/// lines costs more than everything else a keystroke does; this costs what
+/// the statement's length does.
+///
+/// `None` unless that is provably what a full analysis would find: the
+/// statement parses on its own without errors, to one statement of its old
+/// kind and bounds; neither it nor the statement before it (comments
+/// aside) can run on into its neighbour; nothing in it binds Clerk or
+/// names a top-level options `const`; the value walk learns the same from
+/// it; no rule asked about text outside it; and the file has no ignore
+/// comments. The caller keeps the previous tree, edited, for a full reparse
+/// later.
+pub fn splice(
+    src: &str,
+    lang: Lang,
+    settings: &Settings,
+    prev: &State,
+    edits: &[EditSpan],
+) -> Option<Output> {
+    let walk = prev.walk.as_ref().filter(|_| prev.complete)?;
+    let first = edits.first()?;
+    let i = prev.tops.partition_point(|t| t.2 < first.start);
+    let &(kind, start, end) = prev.tops.get(i)?;
+    let mut new_end = end;
+    for e in edits {
+        if e.start < start || e.old_end > new_end {
+            return None;
+        }
+        new_end = new_end - (e.old_end - e.start) + (e.new_end - e.start);
+    }
+    let old = start..end;
+    if prev.facts.made_within(&old)
+        || prev.wired.iter().any(|&w| old.contains(&w))
+        || memchr::memmem::find(src.as_bytes(), super::suppress::MARKER.as_bytes()).is_some()
+    {
+        return None;
+    }
+    let before = prev.tops[..i]
+        .iter()
+        .zip(&prev.ends)
+        .rev()
+        .map(|(_, e)| *e)
+        .find(|e| *e != End::Comment);
+    if before == Some(End::Open) {
+        return None;
+    }
+    let range = start..new_end;
+    let text = src.get(range.clone())?;
+    if memchr::memmem::find(text.as_bytes(), b"@clerk/").is_some()
+        || !occurrences(text, &prev.wire_names).is_empty()
+    {
+        return None;
+    }
+    let tree = super::parse_range(src, lang, range.clone())?;
+    let root = tree.root_node();
+    let stmt = root.child(0).filter(|_| root.child_count() == 1)?;
+    if root.has_error()
+        || stmt.kind_id() != kind
+        || stmt.byte_range() != range
+        || end_of(stmt, src) != End::Closed
+        || !top_level_object_consts(&[stmt], src).is_empty()
+    {
+        return None;
+    }
+
+    let moved = |p: usize| if p >= end { p - end + new_end } else { p };
+    let (walked, cache) = walk.splice(i, stmt, &tree, src, moved)?;
+    let mut facts = prev.facts.moved(moved);
+    facts.view = Some(range.clone());
+    let _ = facts.walked.set(walked);
+    let fresh = run_rules(
+        &tree,
+        src,
+        lang,
+        settings,
+        &facts,
+        Some(std::slice::from_ref(&range)),
+        Fixes::Skip,
+    );
+    if facts.escaped.get() || fresh.iter().any(limits::is_limit) {
+        return None;
+    }
+    let mut raw = Vec::with_capacity(prev.raw.len() + fresh.len());
+    for f in &prev.raw {
+        if old.contains(&f.range.start) {
+            continue;
+        }
+        let mut f = f.clone();
+        f.range = moved(f.range.start)..moved(f.range.end);
+        raw.push(f);
+    }
+    raw.extend(fresh);
+    let mut tops = prev.tops.clone();
+    for t in &mut tops[i..] {
+        t.1 = moved(t.1);
+        t.2 = moved(t.2);
+    }
+    tops[i].2 = new_end;
+    Some(Output {
+        findings: finish(raw.clone(), src, &tree),
+        state: Arc::new(State {
+            signature: prev.signature,
+            raw,
+            complete: true,
+            walk: Some(cache),
+            tops,
+            ends: prev.ends.clone(),
+            wired: prev.wired.iter().map(|&w| moved(w)).collect(),
+            wire_names: prev.wire_names.clone(),
+            facts: facts.keep(),
+        }),
+        partial: true,
+    })
 }

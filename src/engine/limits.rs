@@ -142,9 +142,9 @@ pub fn finding(skip: Skip) -> Finding {
         rule: &LIMIT_RULE,
         range: 0..0,
         severity: Severity::Information,
-        message: skip.message(),
+        message: skip.message().into(),
         fix: None,
-        official: Vec::new(),
+        official: Vec::new().into(),
     }
 }
 

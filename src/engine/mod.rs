@@ -19,7 +19,7 @@ pub mod suppress;
 pub mod values;
 pub mod workspace;
 
-use std::{cell::RefCell, ops::Range};
+use std::{cell::RefCell, ops::Range, sync::Arc};
 
 use tree_sitter::{
     Node, Parser, Query, QueryCapture, QueryCursor, QueryCursorOptions, QueryPredicateArg,
@@ -54,10 +54,12 @@ pub struct Finding {
     /// Byte range of exactly the code that must change.
     pub range: Range<usize>,
     pub severity: Severity,
-    pub message: String,
+    /// Shared, like `official`: typing moves thousands of findings a
+    /// keystroke, and a copy should not cost allocations.
+    pub message: Arc<str>,
     pub fix: Option<Fix>,
     /// The official scanner entries this finding covers.
-    pub official: Vec<&'static str>,
+    pub official: Arc<[&'static str]>,
 }
 
 thread_local! {
@@ -77,6 +79,11 @@ pub fn parse_until(
     old: Option<&Tree>,
     stop: &dyn Fn() -> bool,
 ) -> Option<Tree> {
+    with_parser(lang, |parser| limits::parse(parser, src, old, stop))
+}
+
+/// Runs `f` with this thread's parser for `lang`.
+fn with_parser<T>(lang: Lang, f: impl FnOnce(&mut Parser) -> Option<T>) -> Option<T> {
     let language = lang.ts_language()?;
     PARSERS.with(|p| {
         let mut parsers = p.borrow_mut();
@@ -89,7 +96,34 @@ pub fn parse_until(
                 parsers.len() - 1
             }
         };
-        limits::parse(&mut parsers[idx].1, src, old, stop)
+        f(&mut parsers[idx].1)
+    })
+}
+
+/// Parses only `range` of `src`, as if the rest were not there; the nodes
+/// keep their offsets in `src`. What one statement means on its own, in the
+/// time its length takes rather than the file's.
+pub(crate) fn parse_range(src: &str, lang: Lang, range: Range<usize>) -> Option<Tree> {
+    let point = |at: usize| {
+        let before = &src.as_bytes()[..at];
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        tree_sitter::Point {
+            row: memchr::memchr_iter(b'\n', before).count(),
+            column: at - line_start,
+        }
+    };
+    let included = tree_sitter::Range {
+        start_byte: range.start,
+        end_byte: range.end,
+        start_point: point(range.start),
+        end_point: point(range.end),
+    };
+    with_parser(lang, |parser| {
+        parser.set_included_ranges(&[included]).ok()?;
+        let tree = limits::parse(parser, src, None, &|| false);
+        // The parser is shared by every parse of this thread.
+        let _ = parser.set_included_ranges(&[]);
+        tree
     })
 }
 
@@ -194,6 +228,9 @@ fn run_rules_in<'t>(
         cursor.set_byte_range(r);
     }
     let parents = shapes::Parents::new(tree);
+    // One allocation per distinct message, which the server's frame
+    // escapes once.
+    let mut messages: rustc_hash::FxHashSet<Arc<str>> = Default::default();
     let mut eval = |pattern: usize, captures: &[QueryCapture<'t>]| {
         let rule = &rules[compiled.rule_of_pattern[pattern]];
         if !limits::enter_rule(rule.id) {
@@ -261,6 +298,14 @@ fn run_rules_in<'t>(
             }
         }
         let message = expand(prop("message").unwrap_or(&rule.message));
+        let message = match messages.get(message.as_str()) {
+            Some(m) => m.clone(),
+            None => {
+                let m: Arc<str> = message.into();
+                messages.insert(m.clone());
+                m
+            }
+        };
         let official = official_for(rule, &expand);
         // A pattern may state its own severity; the user's setting still wins.
         let severity = match prop("severity").and_then(Severity::parse) {
@@ -292,7 +337,7 @@ fn run_rules_in<'t>(
             severity,
             message,
             fix,
-            official,
+            official: official.into(),
         });
     };
     let root = tree.root_node();
@@ -485,11 +530,11 @@ pub(crate) fn plain_finding(
     let official = official_for(rule, &|t: &str| expand(t));
     Some(Finding {
         rule,
-        message: expand(&rule.message),
+        message: expand(&rule.message).into(),
         range,
         severity,
         fix,
-        official,
+        official: official.into(),
     })
 }
 

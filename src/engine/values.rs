@@ -71,6 +71,9 @@ impl Facts {
     /// The object literal a same-file `const name = { .. }` holds.
     pub fn const_object<'t>(&self, tree: &'t Tree, src: &str, name: &str) -> Option<Node<'t>> {
         let (start, end) = *self.walked(tree, src).views().consts.get(name)?;
+        if !self.in_view(start..end) {
+            return None;
+        }
         tree.root_node()
             .descendant_for_byte_range(start, end)
             .filter(|n| n.kind() == "object")
@@ -179,10 +182,60 @@ impl Delta {
 
 /// Deltas of the last walk, by (statement text hash, hash of the state
 /// before it). A delta depends on nothing else, so the next walk after an
-/// edit only walks the statements it cannot find here.
+/// edit only walks the statements it cannot find here. The entries in
+/// order let one statement be replaced without a tree of the whole file
+/// ([`WalkCache::splice`]).
 #[derive(Debug, Default, Clone)]
 pub struct WalkCache {
-    deltas: HashMap<(u64, u64), Arc<Delta>>,
+    /// Shared between the caches of spliced walks: an entry for a
+    /// statement text that is gone is never asked for.
+    deltas: Arc<HashMap<(u64, u64), Arc<Delta>>>,
+    entries: Vec<Entry>,
+    chain: u64,
+}
+
+impl WalkCache {
+    /// The walk of the file after top-level statement `i` became `stmt`
+    /// (parsed on its own in `tree`), with the starts of the statements
+    /// after it moved by `moved`; `None` unless the statement still adds
+    /// exactly what it added before, which leaves the rest of the walk as
+    /// it was.
+    pub(crate) fn splice(
+        &self,
+        i: usize,
+        stmt: Node,
+        tree: &Tree,
+        src: &str,
+        moved: impl Fn(usize) -> usize,
+    ) -> Option<(Walked, WalkCache)> {
+        let old = self.entries.get(i).filter(|e| e.clean)?;
+        let mut names: HashMap<String, Held> = HashMap::new();
+        for e in &self.entries[..i] {
+            for (name, held) in &e.delta.held {
+                names.insert(name.to_string(), *held);
+            }
+        }
+        let delta = walk_statement(stmt, src, &Kinds::of(tree), &mut names);
+        if delta != *old.delta {
+            return None;
+        }
+        let mut entries = self.entries.clone();
+        for e in &mut entries[i + 1..] {
+            e.start = moved(e.start);
+        }
+        entries[i].key = (fx(&(stmt.kind_id(), &src[stmt.byte_range()])), old.key.1);
+        let cache = WalkCache {
+            deltas: self.deltas.clone(),
+            entries: entries.clone(),
+            chain: self.chain,
+        };
+        let walked = Walked {
+            entries,
+            chain: self.chain,
+            views: OnceCell::new(),
+        };
+        Some((walked, cache))
+    }
 }
 
 /// Folded views of the deltas, built on the first question that needs them.
@@ -193,7 +246,7 @@ struct Views {
     consts: HashMap<String, (usize, usize)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     /// The statement's start byte.
     start: usize,
@@ -251,12 +304,15 @@ impl Walked {
     /// The deltas, for the next walk of the same document.
     pub fn cache(&self) -> WalkCache {
         WalkCache {
-            deltas: self
-                .entries
-                .iter()
-                .filter(|e| e.clean)
-                .map(|e| (e.key, e.delta.clone()))
-                .collect(),
+            deltas: Arc::new(
+                self.entries
+                    .iter()
+                    .filter(|e| e.clean)
+                    .map(|e| (e.key, e.delta.clone()))
+                    .collect(),
+            ),
+            entries: self.entries.clone(),
+            chain: self.chain,
         }
     }
 }

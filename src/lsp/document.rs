@@ -45,6 +45,11 @@ pub struct Document {
     /// fresh parse of the same text until [`Document::settle`] or the
     /// server's settling pass replaces it.
     pub unsettled: bool,
+    /// `findings` are those of the text, but `tree` is of an earlier text
+    /// (with the edits since applied): the last edits fell inside one
+    /// statement, which was parsed and analysed on its own
+    /// ([`incremental::splice`]). The settling pass reparses the whole file.
+    pub lagging: bool,
 }
 
 /// What computing fixes off the protocol loop needs.
@@ -92,6 +97,9 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     state: Option<Arc<State>>,
     edits: Option<Vec<EditSpan>>,
+    /// Whether edits inside one statement may be analysed without parsing
+    /// the whole file.
+    splice: bool,
 }
 
 pub struct Analyzed {
@@ -103,6 +111,8 @@ pub struct Analyzed {
     pub partial: bool,
     /// Whether `tree` is unsettled (see [`Document::unsettled`]).
     pub unsettled: bool,
+    /// Whether `tree` lags behind the text (see [`Document::lagging`]).
+    pub lagging: bool,
 }
 
 impl Snapshot {
@@ -122,7 +132,11 @@ impl Snapshot {
                 state: None,
                 partial: false,
                 unsettled: false,
+                lagging: false,
             });
+        }
+        if let Some(a) = self.splice(settings) {
+            return Some(a);
         }
         let tree = if self.lang.is_grammar() {
             let t = engine::parse_until(&self.text, self.lang, self.tree.as_ref(), stop);
@@ -171,6 +185,35 @@ impl Snapshot {
             state,
             partial,
             unsettled,
+            lagging: false,
+        })
+    }
+
+    /// The analysis of edits inside one statement, from that statement
+    /// alone, keeping the old tree.
+    fn splice(&self, settings: &Settings) -> Option<Analyzed> {
+        if !self.splice || !self.lang.is_grammar() {
+            return None;
+        }
+        let (tree, state, edits) = (
+            self.tree.as_ref()?,
+            self.state.as_ref()?,
+            self.edits.as_ref()?,
+        );
+        // Only an error-free tree is kept for a later reparse: the settling
+        // pass must not meet error recovery that depends on the edits' path.
+        if tree.root_node().has_error() {
+            return None;
+        }
+        let out = incremental::splice(&self.text, self.lang, settings, state, edits)?;
+        Some(Analyzed {
+            generation: self.generation,
+            tree: Some(tree.clone()),
+            findings: out.findings,
+            state: Some(out.state),
+            partial: true,
+            unsettled: false,
+            lagging: true,
         })
     }
 }
@@ -199,6 +242,7 @@ impl Document {
             fixed: None,
             touched: 0,
             unsettled: false,
+            lagging: false,
         };
         doc.refresh(settings);
         doc
@@ -275,19 +319,40 @@ impl Document {
             tree: self.tree.clone(),
             state: self.state.clone(),
             edits: self.pending.clone(),
+            splice: true,
         }
     }
 
-    /// What parsing the current text afresh needs, when its findings are
-    /// current but its tree is unsettled.
+    /// Whether the tree is to be replaced once typing pauses.
+    pub fn needs_settling(&self) -> bool {
+        self.unsettled || self.lagging
+    }
+
+    /// What replacing the tree of current findings needs: parsing the text
+    /// afresh when the tree is unsettled, reparsing the whole file from the
+    /// tree when it lags.
     pub fn settle_snapshot(&self) -> Option<Snapshot> {
-        (self.unsettled && self.is_fresh()).then(|| Snapshot {
-            lang: self.lang,
-            generation: self.generation,
-            text: self.text.clone(),
-            tree: None,
+        if !self.is_fresh() {
+            return None;
+        }
+        if self.unsettled {
+            return Some(Snapshot {
+                lang: self.lang,
+                generation: self.generation,
+                text: self.text.clone(),
+                tree: None,
+                state: None,
+                edits: None,
+                splice: false,
+            });
+        }
+        // A full analysis too, not one of the edits since: this is where
+        // what was found statement by statement is confirmed.
+        self.lagging.then(|| Snapshot {
             state: None,
             edits: None,
+            splice: false,
+            ..self.snapshot()
         })
     }
 
@@ -305,11 +370,11 @@ impl Document {
             lang: self.lang,
             generation: self.generation,
             text: self.text.clone(),
-            // Fixes are trusted only on a settled tree.
+            // Fixes are trusted only on a settled tree of this text.
             tree: self
                 .tree
                 .clone()
-                .filter(|_| self.is_fresh() && !self.unsettled),
+                .filter(|_| self.is_fresh() && !self.needs_settling()),
             cached: self
                 .fixed
                 .as_ref()
@@ -335,6 +400,7 @@ impl Document {
         self.analyzed = a.generation;
         self.state = a.state;
         self.unsettled = a.unsettled;
+        self.lagging = a.lagging;
         self.pending = Some(Vec::new());
         true
     }
@@ -362,6 +428,7 @@ impl Document {
             self.state = None;
             self.pending = None;
             self.fixed = None;
+            self.lagging = false;
         }
     }
 

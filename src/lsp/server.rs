@@ -130,6 +130,23 @@ fn constant_members(rule: &'static Rule, severity: Severity) -> Vec<u8> {
     v
 }
 
+/// An LSP range as JSON, as serde writes it.
+fn write_range(body: &mut Vec<u8>, r: &LspRange) {
+    let mut n = itoa::Buffer::new();
+    let mut point = |body: &mut Vec<u8>, p: Position| {
+        body.extend_from_slice(br#"{"line":"#);
+        body.extend_from_slice(n.format(p.line).as_bytes());
+        body.extend_from_slice(br#","character":"#);
+        body.extend_from_slice(n.format(p.character).as_bytes());
+        body.push(b'}');
+    };
+    body.extend_from_slice(br#"{"start":"#);
+    point(body, r.start);
+    body.extend_from_slice(br#","end":"#);
+    point(body, r.end);
+    body.push(b'}');
+}
+
 /// A whole `publishDiagnostics` frame for an open document's current
 /// findings and version. Written by hand around serde: what depends only on
 /// a finding's rule and severity is serialised once per frame, not once per
@@ -138,6 +155,9 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     // About 350 bytes a diagnostic: sized once rather than doubled along.
     let mut body = Vec::with_capacity(256 + doc.findings.len() * 360);
     let mut constants: Vec<((&'static str, Severity), Vec<u8>)> = Vec::new();
+    // Findings of one analysis share equal messages (`engine::run_rules`):
+    // each is escaped once, then copied.
+    let mut messages: rustc_hash::FxHashMap<*const u8, std::ops::Range<usize>> = Default::default();
     body.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
@@ -148,7 +168,7 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
             body.push(b',');
         }
         body.extend_from_slice(br#"{"range":"#);
-        written = written.and_then(|_| serde_json::to_writer(&mut body, &range));
+        write_range(&mut body, &range);
         body.push(b',');
         let key = (f.rule.id, f.severity);
         let at = match constants.iter().position(|(k, _)| *k == key) {
@@ -160,7 +180,14 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
         };
         body.extend_from_slice(&constants[at].1);
         body.extend_from_slice(br#""message":"#);
-        written = written.and_then(|_| serde_json::to_writer(&mut body, &f.message));
+        match messages.get(&f.message.as_ptr()) {
+            Some(r) => body.extend_from_within(r.clone()),
+            None => {
+                let start = body.len();
+                written = written.and_then(|_| serde_json::to_writer(&mut body, &*f.message));
+                messages.insert(f.message.as_ptr(), start..body.len());
+            }
+        }
         body.push(b'}');
     }
     body.extend_from_slice(br#"],"version":"#);
@@ -315,7 +342,7 @@ fn diagnostic(f: &Finding, range: LspRange) -> Diagnostic {
         code: Some(NumberOrString::String(f.rule.id.to_string())),
         code_description: guide_link(f.rule).map(|href| CodeDescription { href: href.clone() }),
         source: Some(SOURCE.to_string()),
-        message: f.message.clone(),
+        message: f.message.to_string(),
         ..Default::default()
     }
 }
@@ -582,7 +609,7 @@ impl Inner {
                 publish_frame(&key, &doc, this.enc()),
                 doc.version,
                 doc.generation,
-                doc.unsettled,
+                doc.needs_settling(),
             );
             drop(doc);
             // A full analysis may have given a resting document its tree back.
