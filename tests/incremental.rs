@@ -136,6 +136,8 @@ fn run_on(base: &str, ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseEr
     Ok(())
 }
 
+/// The document's findings against a fresh parse and analysis of `text`.
+/// Typing skips the fixers; tests/incremental_fixes.rs covers fixes.
 fn same_findings_as_fresh(
     doc: &Document,
     text: &str,
@@ -152,6 +154,7 @@ fn same_findings_as_fresh(
     Ok(())
 }
 
+/// The document's tree and findings against a fresh parse and analysis.
 fn same_as_fresh(doc: &Document, text: &str, settings: &Settings) -> Result<(), TestCaseError> {
     let fresh_tree = engine::parse(text, Lang::TypeScript, None).unwrap();
     // Comments are extras: after some edits the parser attaches one at
@@ -162,16 +165,7 @@ fn same_as_fresh(doc: &Document, text: &str, settings: &Settings) -> Result<(), 
         no_comments(doc.tree.as_ref().unwrap()),
         no_comments(&fresh_tree)
     );
-    // Typing skips the fixers; tests/incremental_fixes.rs covers fixes.
-    let fresh = engine::analyze_with(
-        &fresh_tree,
-        text,
-        Lang::TypeScript,
-        settings,
-        engine::Fixes::Skip,
-    );
-    prop_assert_eq!(summary(&doc.findings), summary(&fresh));
-    Ok(())
+    same_findings_as_fresh(doc, text, settings)
 }
 
 /// Whole statements, so that most edits keep the file free of syntax
