@@ -498,13 +498,8 @@ impl Facts {
         }
         let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
         let ident = text(name, src);
-        let bytes = src.as_bytes();
-        let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
-        for at in memchr::memmem::find_iter(bytes, ident.as_bytes()) {
+        for at in super::fixers::word_hits(src, ident) {
             let end = at + ident.len();
-            if (at > 0 && is_word(bytes[at - 1])) || (end < bytes.len() && is_word(bytes[end])) {
-                continue;
-            }
             if !self.in_view(at..end) {
                 continue;
             }

@@ -126,18 +126,10 @@ fn tops(children: &[Node]) -> Vec<(u16, usize, usize)> {
 
 /// Start offsets of every whole-word occurrence of `names` in `src`.
 fn occurrences(src: &str, names: &[String]) -> Vec<usize> {
-    let bytes = src.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
-    let mut out = Vec::new();
-    for name in names {
-        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
-            let end = at + name.len();
-            if (at > 0 && is_word(bytes[at - 1])) || (end < bytes.len() && is_word(bytes[end])) {
-                continue;
-            }
-            out.push(at);
-        }
-    }
+    let mut out: Vec<usize> = names
+        .iter()
+        .flat_map(|n| super::fixers::word_hits(src, n))
+        .collect();
     out.sort_unstable();
     out
 }
@@ -323,25 +315,27 @@ pub fn analyze(
     );
     let ends: Vec<End> = children.iter().map(|c| end_of(*c, src)).collect();
     let wired = occurrences(src, &wire_names);
-    // Taken before the rules run, so it is there whether or not they ask.
-    let walk_cache = || facts.walked.get().map(|w| w.cache());
+    // What this analysis leaves for the next, whichever way it went.
+    let output = |raw: Vec<Finding>, partial: bool| Output {
+        findings: finish(raw.clone(), src, tree),
+        state: Arc::new(State {
+            signature: sig,
+            complete: !raw.iter().any(limits::is_limit),
+            raw,
+            walk: facts.walked.get().map(|w| w.cache()),
+            tops: tops(&children),
+            ends: ends.clone(),
+            facts: facts.keep(),
+            wired: wired.clone(),
+            wire_names: wire_names.clone(),
+        }),
+        partial,
+    };
     let full = |facts: &Facts| {
-        let raw = run_rules(tree, src, lang, settings, facts, None, Fixes::Skip);
-        Output {
-            findings: finish(raw.clone(), src, tree),
-            state: Arc::new(State {
-                signature: sig,
-                complete: !raw.iter().any(limits::is_limit),
-                raw,
-                walk: walk_cache(),
-                tops: tops(&children),
-                ends: ends.clone(),
-                facts: facts.keep(),
-                wired: wired.clone(),
-                wire_names: wire_names.clone(),
-            }),
-            partial: false,
-        }
+        output(
+            run_rules(tree, src, lang, settings, facts, None, Fixes::Skip),
+            false,
+        )
     };
     let (Some(prev), Some(edits), Some(old_tree)) = (prev, edits, old_tree) else {
         return full(&facts);
@@ -418,21 +412,7 @@ pub fn analyze(
     } else {
         kept.extend(fresh);
     }
-    Output {
-        findings: finish(kept.clone(), src, tree),
-        state: Arc::new(State {
-            signature: sig,
-            complete: !kept.iter().any(limits::is_limit),
-            raw: kept,
-            walk: walk_cache(),
-            tops: tops(&children),
-            ends,
-            facts: facts.keep(),
-            wired,
-            wire_names,
-        }),
-        partial: true,
-    }
+    output(kept, true)
 }
 
 /// Re-analysis after edits that all fall inside one top-level statement,

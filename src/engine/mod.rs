@@ -104,19 +104,26 @@ fn with_parser<T>(lang: Lang, f: impl FnOnce(&mut Parser) -> Option<T>) -> Optio
 /// keep their offsets in `src`. What one statement means on its own, in the
 /// time its length takes rather than the file's.
 pub(crate) fn parse_range(src: &str, lang: Lang, range: Range<usize>) -> Option<Tree> {
-    let point = |at: usize| {
-        let before = &src.as_bytes()[..at];
-        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        tree_sitter::Point {
-            row: memchr::memchr_iter(b'\n', before).count(),
-            column: at - line_start,
+    // Rows counted up to the start, then on from it to the end.
+    let point = |from: tree_sitter::Point, from_byte: usize, at: usize| {
+        let part = &src.as_bytes()[from_byte..at];
+        match memchr::memrchr(b'\n', part) {
+            Some(last) => tree_sitter::Point {
+                row: from.row + memchr::memchr_iter(b'\n', part).count(),
+                column: at - (from_byte + last + 1),
+            },
+            None => tree_sitter::Point {
+                row: from.row,
+                column: from.column + (at - from_byte),
+            },
         }
     };
+    let start_point = point(tree_sitter::Point::default(), 0, range.start);
     let included = tree_sitter::Range {
         start_byte: range.start,
         end_byte: range.end,
-        start_point: point(range.start),
-        end_point: point(range.end),
+        start_point,
+        end_point: point(start_point, range.start, range.end),
     };
     with_parser(lang, |parser| {
         parser.set_included_ranges(&[included]).ok()?;

@@ -97,9 +97,6 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     state: Option<Arc<State>>,
     edits: Option<Vec<EditSpan>>,
-    /// Whether edits inside one statement may be analysed without parsing
-    /// the whole file.
-    splice: bool,
 }
 
 pub struct Analyzed {
@@ -192,7 +189,9 @@ impl Snapshot {
     /// The analysis of edits inside one statement, from that statement
     /// alone, keeping the old tree.
     fn splice(&self, settings: &Settings) -> Option<Analyzed> {
-        if !self.splice || !self.lang.is_grammar() {
+        // A snapshot without the previous analysis (a settling one, or after
+        // a whole-text change) parses the whole file.
+        if !self.lang.is_grammar() {
             return None;
         }
         let (tree, state, edits) = (
@@ -319,7 +318,6 @@ impl Document {
             tree: self.tree.clone(),
             state: self.state.clone(),
             edits: self.pending.clone(),
-            splice: true,
         }
     }
 
@@ -343,7 +341,6 @@ impl Document {
                 tree: None,
                 state: None,
                 edits: None,
-                splice: false,
             });
         }
         // A full analysis too, not one of the edits since: this is where
@@ -351,7 +348,6 @@ impl Document {
         self.lagging.then(|| Snapshot {
             state: None,
             edits: None,
-            splice: false,
             ..self.snapshot()
         })
     }
