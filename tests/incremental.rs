@@ -375,3 +375,18 @@ fn typing_that_can_change_other_statements_parses_the_file() {
         same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
     }
 }
+
+#[test]
+fn a_name_declared_at_the_top_level_is_looked_up_in_the_whole_file() {
+    let settings = Settings::default();
+    // `users.data` further down shows the list is already read as a page.
+    let text = "import { clerkClient } from '@clerk/clerk-sdk-node';\n\
+const users = await clerkClient.users.getUserList();\n\
+console.log(users.data);\n";
+    let mut doc = Document::new(Lang::TypeScript, 1, text.to_string(), &settings);
+    assert!(doc.findings.is_empty());
+    typed(&mut doc, 1, 6, 5, "users");
+    assert!(!doc.lagging);
+    assert!(doc.findings.is_empty());
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+}

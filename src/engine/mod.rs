@@ -574,6 +574,11 @@ impl<'t> Pred<'_, 't> {
     ) -> bool {
         let Pred { op, cap, args } = self;
         let vars = &mut bound.vars;
+        // A name declared at the top level may be read anywhere in the file.
+        let reads_page = |n: Node| {
+            (values::page_scope(n).kind() != "program" || facts.in_view(0..src.len()))
+                && values::reads_paginated(n, src)
+        };
         match *op {
             "clerk-file?" => facts.uses_clerk() || settings.scope == Scope::AllFiles,
             "clerk-ref?" | "not-clerk-ref?" => {
@@ -621,7 +626,7 @@ impl<'t> Pred<'_, 't> {
                 facts.holds(*n, kind, tree, src)
             }
             "reads-paginated?" | "not-reads-paginated?" => {
-                cap.is_some_and(|n| values::reads_paginated(n, src)) == (*op == "reads-paginated?")
+                cap.is_some_and(reads_page) == (*op == "reads-paginated?")
             }
             "lacks-key?" => {
                 let Some(n) = cap else { return false };
@@ -635,7 +640,7 @@ impl<'t> Pred<'_, 't> {
             "list-result?" => {
                 let hit = cap
                     .and_then(|n| parents.list_result(n, src))
-                    .filter(|(f, named)| !named || !values::reads_paginated(*f, src));
+                    .filter(|(f, named)| !named || !reads_page(*f));
                 derive(hit.map(|(f, _)| f), src, bound)
             }
             "report-parent?" => {

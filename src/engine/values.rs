@@ -677,16 +677,7 @@ pub fn pattern_source(pattern: Node, src: &str, names: Names) -> Option<Held> {
 /// in its scope: `x.data`, `x.totalCount`, or `const { data } = x`.
 pub fn reads_paginated(id: Node, src: &str) -> bool {
     let name = text(id, src);
-    let mut scope = id;
-    while let Some(p) = scope.parent() {
-        scope = p;
-        if matches!(
-            p.kind(),
-            "statement_block" | "program" | "arrow_function" | "function_expression"
-        ) {
-            break;
-        }
-    }
+    let scope = page_scope(id);
     // Most scopes never mention a page's fields: no need to walk them.
     let body = src.get(scope.byte_range()).unwrap_or("");
     if !body.contains("data") && !body.contains("totalCount") {
@@ -718,6 +709,22 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
         }
     }
     false
+}
+
+/// Where [`reads_paginated`] looks for reads of `id`: the enclosing block or
+/// function, or the program for a name declared at the top level.
+pub fn page_scope(id: Node) -> Node {
+    let mut scope = id;
+    while let Some(p) = scope.parent() {
+        scope = p;
+        if matches!(
+            p.kind(),
+            "statement_block" | "program" | "arrow_function" | "function_expression"
+        ) {
+            break;
+        }
+    }
+    scope
 }
 
 /// `x.data`, `x.totalCount`, or `const { data } = x`, where `use` is `x`.
