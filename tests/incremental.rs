@@ -377,6 +377,29 @@ fn typing_that_can_change_other_statements_parses_the_file() {
 }
 
 #[test]
+fn typing_next_to_a_syntax_error_elsewhere_analyses_that_statement_alone() {
+    let settings = Settings::default();
+    let text = format!("{TYPING}const pending = clerkClient.users.\n");
+    let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
+    assert!(doc.tree.as_ref().unwrap().root_node().has_error());
+    typed(&mut doc, 5, 0, 0, "x");
+    // Spliced, and parsed afresh once typing pauses: recovery from the
+    // error might go differently in a fresh parse.
+    assert!(doc.lagging && doc.unsettled);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    typed(&mut doc, 14, 9, 12, "acct.imageUrl");
+    assert!(doc.lagging && doc.unsettled);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    doc.settle(&settings);
+    assert!(!doc.needs_settling());
+    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
+    // Next to the error, recovery from it may reach into the statement.
+    typed(&mut doc, 16, 6, 1, "t");
+    assert!(!doc.lagging);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+}
+
+#[test]
 fn a_name_declared_at_the_top_level_is_looked_up_in_the_whole_file() {
     let settings = Settings::default();
     // `users.data` further down shows the list is already read as a page.

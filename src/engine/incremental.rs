@@ -83,9 +83,15 @@ enum End {
     /// Anything else (`x = y` without a semicolon, an expression that ends
     /// in `}`): `(z)` on the next line would make it a call.
     Open,
+    /// A syntax error, or a statement holding one: error recovery may take
+    /// in text from either side of it.
+    Broken,
 }
 
 fn end_of(node: Node, src: &str) -> End {
+    if node.has_error() {
+        return End::Broken;
+    }
     if node.kind() == "comment" || node.kind() == "html_comment" {
         return End::Comment;
     }
@@ -426,11 +432,14 @@ pub fn analyze(
 /// `None` unless that is provably what a full analysis would find: the
 /// statement parses on its own without errors, to one statement of its old
 /// kind and bounds; neither it nor the statement before it (comments
-/// aside) can run on into its neighbour; nothing in it binds Clerk or
-/// names a top-level options `const`; the value walk learns the same from
-/// it; no rule asked about text outside it; and the file has no ignore
-/// comments. The caller keeps the previous tree, edited, for a full reparse
-/// later.
+/// aside) can run on into its neighbour; neither it nor its neighbours held
+/// a syntax error; nothing in it binds Clerk or names a top-level options
+/// `const`; the value walk learns the same from it; no rule asked about
+/// text outside it; and the file has no ignore comments. A syntax error
+/// further away is left as it was, as an incremental reparse leaves it; a
+/// fresh parse may recover from it differently, so the caller treats the
+/// result as it treats such a reparse. The caller keeps the previous tree,
+/// edited, for a full reparse later.
 pub fn splice(
     src: &str,
     lang: Lang,
@@ -456,13 +465,16 @@ pub fn splice(
     {
         return None;
     }
-    let before = prev.tops[..i]
-        .iter()
-        .zip(&prev.ends)
-        .rev()
-        .map(|(_, e)| *e)
-        .find(|e| *e != End::Comment);
-    if before == Some(End::Open) {
+    // A syntax error elsewhere in the file is no reason to decline, but it
+    // must be a whole statement away: recovery from it can reach into its
+    // neighbours.
+    let code = |e: &&End| **e != End::Comment;
+    let before = prev.ends[..i].iter().rev().find(code);
+    let after = prev.ends[i + 1..].iter().find(code);
+    if matches!(before, Some(End::Open | End::Broken))
+        || prev.ends[i] == End::Broken
+        || after == Some(&End::Broken)
+    {
         return None;
     }
     let range = start..new_end;

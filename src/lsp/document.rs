@@ -39,9 +39,9 @@ pub struct Document {
     fixed: Option<(u64, Arc<Vec<Finding>>)>,
     /// When the document was last opened or changed, on the server's clock.
     pub touched: u64,
-    /// `tree` came from an incremental parse and has a syntax error. Error
-    /// recovery can settle differently when it reuses an old
-    /// tree, so such a tree (and what was found in it) may differ from a
+    /// `tree` came from an incremental parse, or lags (see `lagging`), and
+    /// has a syntax error. Error recovery can settle differently when it
+    /// reuses an old tree, so such a tree (and what was found in it) may differ from a
     /// fresh parse of the same text until [`Document::settle`] or the
     /// server's settling pass replaces it.
     pub unsettled: bool,
@@ -199,11 +199,6 @@ impl Snapshot {
             self.state.as_ref()?,
             self.edits.as_ref()?,
         );
-        // Only an error-free tree is kept for a later reparse: the settling
-        // pass must not meet error recovery that depends on the edits' path.
-        if tree.root_node().has_error() {
-            return None;
-        }
         let out = incremental::splice(&self.text, self.lang, settings, state, edits)?;
         Some(Analyzed {
             generation: self.generation,
@@ -211,7 +206,10 @@ impl Snapshot {
             findings: out.findings,
             state: Some(out.state),
             partial: true,
-            unsettled: false,
+            // With a syntax error elsewhere, a fresh parse might recover from
+            // it differently, as after any incremental reparse; the settling
+            // pass then parses afresh rather than from this tree.
+            unsettled: tree.root_node().has_error(),
             lagging: true,
         })
     }
