@@ -198,6 +198,18 @@ impl Facts {
         facts
     }
 
+    /// Whether `#clerk-ref?` may hold for one of `exports` anywhere in the
+    /// file: some binding names one of them, or a namespace names them all.
+    pub fn may_name(&self, exports: &[Box<str>]) -> bool {
+        self.bindings
+            .values()
+            .chain(self.sites.values())
+            .any(|b| match &b.export {
+                Export::Namespace => true,
+                e => exports.iter().any(|x| **x == *e.as_str()),
+            })
+    }
+
     pub fn uses_clerk(&self) -> bool {
         !self.modules.is_empty()
     }

@@ -64,7 +64,16 @@ pub struct Leaves {
     /// Indexed by node kind id: a pattern left in the query starts at nodes
     /// of this kind. `None` when one of them may start elsewhere too.
     roots: Option<Vec<bool>>,
+    /// The patterns left in the query, by the kind they start at, with the
+    /// exports their guard predicate asks for (see [`Leaves::live_roots`]).
+    root_patterns: Vec<(usize, Option<Exports>)>,
 }
+
+/// Export names a guard predicate asks for.
+type Exports = Box<[Box<str>]>;
+
+/// Node kinds where a pattern left in the query may match in one file.
+pub struct Roots(Vec<bool>);
 
 /// What the walk of [`Leaves::for_each`] meets.
 pub enum Visit<'a, 't> {
@@ -98,6 +107,7 @@ impl Leaves {
             leaves: Vec::new(),
             kinds: (0..language.node_kind_count()).map(|_| None).collect(),
             roots: Some(vec![false; language.node_kind_count()]),
+            root_patterns: Vec::new(),
         };
         for p in 0..query.pattern_count() {
             let text = &src[query.start_byte_for_pattern(p)..query.end_byte_for_pattern(p)];
@@ -114,7 +124,10 @@ impl Leaves {
                     .filter(|_| query.is_pattern_rooted(p))
                     .and_then(|k| known(&k));
                 match (root, &mut out.roots) {
-                    (Some(id), Some(roots)) => roots[id] = true,
+                    (Some(id), Some(roots)) => {
+                        roots[id] = true;
+                        out.root_patterns.push((id, gate(query, p, guard)));
+                    }
                     _ => out.roots = None,
                 }
                 continue;
@@ -158,22 +171,44 @@ impl Leaves {
         self.roots.is_some()
     }
 
+    /// The kinds where a pattern left in the query may match in a file
+    /// whose bindings `may_bind` describes: a pattern whose guard predicate
+    /// asks for exports the file cannot name never matches there. Running
+    /// the query at a node costs more than visiting it, and most files
+    /// import a few of the exports such patterns ask for.
+    pub fn live_roots(&self, may_bind: impl Fn(&[Box<str>]) -> bool) -> Roots {
+        let mut live = vec![false; self.kinds.len()];
+        if self.roots.is_none() {
+            // The query runs over the whole tree instead.
+            return Roots(live);
+        }
+        for (kind, gate) in &self.root_patterns {
+            if !live[*kind] && gate.as_deref().is_none_or(&may_bind) {
+                live[*kind] = true;
+            }
+        }
+        Roots(live)
+    }
+
     /// Walks the nodes under `root` that intersect `range` (as tree-sitter's
     /// `set_byte_range` would) in document order, calling `f` with each
     /// match of a leaf pattern and each node where another pattern may
     /// start; stops when `stop` says so. Matches of guarded patterns are
     /// reported only for nodes `admit` accepts (given the node and its
     /// text): it must accept every node the guard predicate would.
+    #[allow(clippy::too_many_arguments)]
     pub fn for_each<'t>(
         &self,
         root: Node<'t>,
         src: &[u8],
         range: Option<Range<usize>>,
+        roots: &Roots,
         mut stop: impl FnMut() -> bool,
         admit: impl Fn(Node<'t>, &[u8]) -> bool,
         mut f: impl FnMut(&At<'_, 't>, Visit<'_, 't>),
     ) {
-        if self.leaves.is_empty() && self.roots.as_ref().is_none_or(|r| !r.contains(&true)) {
+        let roots = &roots.0;
+        if self.leaves.is_empty() && !roots.contains(&true) {
             return;
         }
         let range = range.unwrap_or(0..usize::MAX);
@@ -209,11 +244,7 @@ impl Leaves {
                 node,
                 ancestors: &ancestors,
             };
-            if self
-                .roots
-                .as_ref()
-                .is_some_and(|r| r.get(id) == Some(&true))
-            {
+            if roots.get(id) == Some(&true) {
                 f(&here, Visit::Root);
             }
             if let Some(kind) = self.kinds.get(id).and_then(|k| k.as_deref()) {
@@ -267,6 +298,22 @@ impl Leaves {
             }
         }
     }
+}
+
+/// The exports pattern `p`'s first `guard` predicate with arguments asks
+/// for, if it has one.
+fn gate(query: &Query, p: usize, guard: &str) -> Option<Exports> {
+    query.general_predicates(p).iter().find_map(|pred| {
+        let names: Exports = pred
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                tree_sitter::QueryPredicateArg::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        (&*pred.operator == guard && !names.is_empty()).then_some(names)
+    })
 }
 
 /// The index entry of leaf pattern `p` of `query`, unless one of its
@@ -620,6 +667,33 @@ mod same_as_the_query {
             }
         }
         assert!(indexed_matches > 500, "{indexed_matches} findings compared");
+    }
+
+    /// The query runs at a call only in files that can name one of the
+    /// exports its call pattern asks for (`publishable-key-required`).
+    #[test]
+    fn roots_live_only_where_the_file_can_name_their_exports() {
+        let compiled = query::compile_with(Lang::TypeScript, true).unwrap();
+        let language = Lang::TypeScript.ts_language().unwrap();
+        let call = language.id_for_node_kind("call_expression", true) as usize;
+        for (src, live) in [
+            (
+                "import { clerkClient } from '@clerk/clerk-sdk-node';",
+                false,
+            ),
+            ("const x = 1;", false),
+            (
+                "import { createClerkExpressRequireAuth as m } from '@clerk/clerk-sdk-node';",
+                true,
+            ),
+            ("import * as sdk from '@clerk/clerk-sdk-node';", true),
+            ("const sdk = require('@clerk/clerk-sdk-node');", true),
+        ] {
+            let tree = parse(src, Lang::TypeScript, None).unwrap();
+            let facts = Facts::compute(&tree, src, Lang::TypeScript);
+            let roots = compiled.leaves.live_roots(|e| facts.may_name(e));
+            assert_eq!(roots.0.get(call) == Some(&true), live, "{src}");
+        }
     }
 
     proptest::proptest! {

@@ -354,10 +354,14 @@ fn run_rules_in<'t>(
     // The other patterns run only at the nodes they can start at, found by
     // the same walk that matches the leaf patterns.
     cursor.set_max_start_depth(Some(0));
+    let live = compiled
+        .leaves
+        .live_roots(|exports| facts.may_name(exports));
     compiled.leaves.for_each(
         root,
         src.as_bytes(),
         range,
+        &live,
         limits::out_of_time,
         |node, text| facts.may_resolve(node, text),
         |at, v| {
@@ -575,9 +579,10 @@ impl<'t> Pred<'_, 't> {
         let Pred { op, cap, args } = self;
         let vars = &mut bound.vars;
         // A name declared at the top level may be read anywhere in the file.
-        let reads_page = |n: Node| {
-            (values::page_scope(n).kind() != "program" || facts.in_view(0..src.len()))
-                && values::reads_paginated(n, src)
+        let reads_page = |n: Node<'t>| {
+            let scope = values::page_scope(n, |n| parents.of(n));
+            (scope.kind() != "program" || facts.in_view(0..src.len()))
+                && values::reads_paginated(n, scope, src)
         };
         match *op {
             "clerk-file?" => facts.uses_clerk() || settings.scope == Scope::AllFiles,

@@ -674,10 +674,10 @@ pub fn pattern_source(pattern: Node, src: &str, names: Names) -> Option<Held> {
 }
 
 /// Whether the name `id` declares is read as a paginated response somewhere
-/// in its scope: `x.data`, `x.totalCount`, or `const { data } = x`.
-pub fn reads_paginated(id: Node, src: &str) -> bool {
+/// in `scope` (see [`page_scope`]): `x.data`, `x.totalCount`, or
+/// `const { data } = x`.
+pub fn reads_paginated(id: Node, scope: Node, src: &str) -> bool {
     let name = text(id, src);
-    let scope = page_scope(id);
     // Most scopes never mention a page's fields: no need to walk them.
     let body = src.get(scope.byte_range()).unwrap_or("");
     if !body.contains("data") && !body.contains("totalCount") {
@@ -712,10 +712,11 @@ pub fn reads_paginated(id: Node, src: &str) -> bool {
 }
 
 /// Where [`reads_paginated`] looks for reads of `id`: the enclosing block or
-/// function, or the program for a name declared at the top level.
-pub fn page_scope(id: Node) -> Node {
+/// function, or the program for a name declared at the top level. `parent`
+/// is a node's parent (`Node::parent` searches from the root on each call).
+pub fn page_scope<'t>(id: Node<'t>, parent: impl Fn(Node<'t>) -> Option<Node<'t>>) -> Node<'t> {
     let mut scope = id;
-    while let Some(p) = scope.parent() {
+    while let Some(p) = parent(scope) {
         scope = p;
         if matches!(
             p.kind(),
