@@ -233,8 +233,11 @@ struct Typing {
 
 /// Types one character at a time (insert, then delete, so the size stays
 /// put), waiting for each version's diagnostics.
-fn typing(lines: usize, edits: usize, broken: bool, spot: Spot) -> Typing {
-    let mut text = gen::clerk_file(lines);
+fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Spot) -> Typing {
+    let mut text = match clerk_every {
+        1 => gen::clerk_file(lines),
+        n => gen::mixed_file(lines, n),
+    };
     if broken {
         // A statement left half typed at the end of the file.
         text.push_str("const pending = clerkClient.users.\n");
@@ -350,7 +353,13 @@ fn main() {
             ms(cold)
         );
     }
-    for (lines, edits) in [(1_000usize, 400usize), (10_000, 200)] {
+    // Every block of the generated file uses Clerk (a finding every two or
+    // three lines), except in the last run, where one block in ten does.
+    for (lines, clerk_every, edits) in [
+        (1_000usize, 1, 400usize),
+        (10_000, 1, 200),
+        (10_000, 10, 200),
+    ] {
         if !run("typing") {
             break;
         }
@@ -359,9 +368,13 @@ fn main() {
             (true, Spot::Middle),
             (false, Spot::BreaksSyntax),
         ] {
-            let t = typing(lines, edits, broken, spot);
+            if clerk_every > 1 && (broken || spot != Spot::Middle) {
+                continue;
+            }
+            let t = typing(lines, clerk_every, edits, broken, spot);
             println!(
-                "didChange -> publishDiagnostics, {lines} lines{}{} ({} findings), {edits} edits: median {}, p99 {} (p99/median {:.2}); frame read before decoding: median {}",
+                "didChange -> publishDiagnostics, {lines} lines{}{}{} ({} findings), {edits} edits: median {}, p99 {} (p99/median {:.2}); frame read before decoding: median {}",
+                if clerk_every > 1 { format!(", one block in {clerk_every} using Clerk") } else { String::new() },
                 if broken { " with a syntax error elsewhere" } else { "" },
                 if spot == Spot::BreaksSyntax { ", every other keystroke breaking the syntax there" } else { "" },
                 t.findings,

@@ -62,16 +62,10 @@ module.exports.load{seed}_{i} = load{seed}_{i};\n\n"
     s
 }
 
-/// Ordinary TypeScript of about `bytes` bytes that never mentions Clerk.
-pub fn plain_file(seed: usize, bytes: usize) -> String {
-    let mut s = String::from(
-        "import { readFile } from 'node:fs/promises';\nimport path from 'node:path';\n\n",
-    );
-    let mut i = 0;
-    while s.len() < bytes {
-        let _ = write!(
-            s,
-            "export interface Item{seed}_{i} {{ id: number; name: string; tags: string[] }}\n\
+/// Twelve lines of ordinary TypeScript that never mention Clerk.
+fn plain_block(seed: usize, i: usize) -> String {
+    format!(
+        "export interface Item{seed}_{i} {{ id: number; name: string; tags: string[] }}\n\
 export async function load{seed}_{i}(dir: string): Promise<Item{seed}_{i}[]> {{\n\
   const raw = await readFile(path.join(dir, 'items-{i}.json'), 'utf8');\n\
   const items = JSON.parse(raw) as Item{seed}_{i}[];\n\
@@ -82,7 +76,37 @@ export class Cache{seed}_{i} {{\n\
   get(k: number): string | undefined {{ return this.map.get(k); }}\n\
   set(k: number, v: string): void {{ if (v.length > {i}) {{ this.map.set(k, v); }} }}\n\
 }}\n\n"
-        );
+    )
+}
+
+/// Ordinary TypeScript of about `bytes` bytes that never mentions Clerk.
+pub fn plain_file(seed: usize, bytes: usize) -> String {
+    let mut s = String::from(PLAIN_HEADER);
+    let mut i = 0;
+    while s.len() < bytes {
+        s.push_str(&plain_block(seed, i));
+        i += 1;
+    }
+    s
+}
+
+const PLAIN_HEADER: &str =
+    "import { readFile } from 'node:fs/promises';\nimport path from 'node:path';\n\n";
+
+/// A TypeScript file of about `lines` lines where one block in
+/// `clerk_every` uses Clerk and the others are ordinary code: a file that
+/// uses Clerk here and there rather than on every other line.
+pub fn mixed_file(lines: usize, clerk_every: usize) -> String {
+    let mut s = format!("{CLERK_HEADER}{PLAIN_HEADER}");
+    let (mut i, mut count) = (0, s.lines().count());
+    while count < lines {
+        let block = if i % clerk_every == 0 {
+            clerk_block(i)
+        } else {
+            plain_block(0, i)
+        };
+        count += block.lines().count();
+        s.push_str(&block);
         i += 1;
     }
     s
