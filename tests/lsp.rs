@@ -336,6 +336,38 @@ async fn exit_without_shutdown_is_an_error_exit() {
     assert_eq!(status.code(), Some(1));
 }
 
+/// A request the server sent stays unanswered (the client stopped
+/// reading answers to it); `shutdown` and `exit` still end the process,
+/// with status 0, rather than leaving it for the client to kill.
+#[tokio::test]
+async fn exit_ends_the_server_while_a_request_of_its_own_waits_for_an_answer() {
+    let mut c = Client::spawn_binary();
+    c.initialize(
+        json!({"textDocument": {"diagnostic": {}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
+        Value::Null,
+    )
+    .await;
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"clerkCore2": {"scope": "allFiles"}}}),
+    )
+    .await;
+    loop {
+        let m = c.next_unanswered().await;
+        if m["method"] == "workspace/diagnostic/refresh" {
+            break;
+        }
+    }
+    c.request("shutdown", Value::Null).await;
+    c.notify("exit", Value::Null).await;
+    let status = tokio::time::timeout(common::TIMEOUT, c.child.as_mut().unwrap().wait())
+        .await
+        .expect("exits promptly")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
 #[tokio::test]
 async fn fix_all_applies_every_safe_fix_in_one_versioned_edit() {
     let mut c = Client::in_process();

@@ -296,21 +296,40 @@ pub async fn relay<R: AsyncRead + Unpin>(output: R, frames: mpsc::Sender<Frame>)
     }
 }
 
-/// Writes frames to the client until every sender is gone.
-pub async fn write<W: AsyncWrite>(mut frames: mpsc::Receiver<Frame>, output: W) {
+/// Writes frames to the client until every sender is gone, or until
+/// `served` and then the frames queued by then. A task can outlive the
+/// server holding a sender (one waiting for the answer to a request the
+/// client sent no more, after `exit`); waiting for it would keep the
+/// process alive until the client kills it.
+pub async fn write<W: AsyncWrite>(
+    mut frames: mpsc::Receiver<Frame>,
+    output: W,
+    served: impl Future<Output = ()>,
+) {
     let mut out = std::pin::pin!(output);
-    while let Some(f) = frames.recv().await {
-        if out.write_all(&f).await.is_err() {
-            // The client is gone; drain so the senders never block.
-            while frames.recv().await.is_some() {}
-            return;
+    let mut served = std::pin::pin!(served);
+    let (mut closed, mut broken) = (false, false);
+    loop {
+        let frame = tokio::select! {
+            f = frames.recv() => f,
+            _ = &mut served, if !closed => {
+                closed = true;
+                frames.close();
+                continue;
+            }
+        };
+        let Some(f) = frame else { break };
+        // Once the client is gone, frames are taken and dropped, so that
+        // the senders never block.
+        if broken {
+            continue;
         }
-        if frames.is_empty() && out.flush().await.is_err() {
-            while frames.recv().await.is_some() {}
-            return;
-        }
+        broken =
+            out.write_all(&f).await.is_err() || (frames.is_empty() && out.flush().await.is_err());
     }
-    let _ = out.flush().await;
+    if !broken {
+        let _ = out.flush().await;
+    }
 }
 
 /// The language service with panics caught: a request whose handler

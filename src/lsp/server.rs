@@ -731,7 +731,13 @@ impl Backend {
         }
         if inner.caps().pull {
             if inner.caps().refresh_diagnostics {
-                let _ = inner.client.workspace_diagnostic_refresh().await;
+                // Not awaited here: the server ends only once every handler
+                // has returned, and a client that has stopped answering
+                // (after `shutdown`) would keep it running.
+                let client = inner.client.clone();
+                tokio::spawn(async move {
+                    let _ = client.workspace_diagnostic_refresh().await;
+                });
             }
         } else {
             for (uri, frame, version, generation) in out {
@@ -830,9 +836,13 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(opts).ok(),
             };
-            if let Err(e) = inner.client.register_capability(vec![reg]).await {
-                tracing::warn!("could not watch files: {e}");
-            }
+            // Not awaited, as the refresh in `apply_settings`.
+            let client = inner.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.register_capability(vec![reg]).await {
+                    tracing::warn!("could not watch files: {e}");
+                }
+            });
         }
         tokio::spawn(inner.clone().scan_workspace());
     }
@@ -1152,10 +1162,16 @@ where
             }
         }
     };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = async move {
+        tokio::join!(run, guard::relay(from_server, frames));
+        let _ = stop.send(());
+    };
     tokio::join!(
-        run,
-        guard::relay(from_server, frames),
-        guard::write(outgoing, output)
+        served,
+        guard::write(outgoing, output, async move {
+            let _ = stopped.await;
+        })
     );
     if shut_down.load(Ordering::SeqCst) {
         0

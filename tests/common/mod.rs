@@ -200,6 +200,15 @@ impl Client {
             .await;
     }
 
+    /// Next message from the server as it comes, a request of the server's
+    /// left unanswered.
+    pub async fn next_unanswered(&mut self) -> Value {
+        tokio::time::timeout(TIMEOUT, self.incoming.recv())
+            .await
+            .expect("server sent in time")
+            .expect("server connection open")
+    }
+
     /// Next message from the server, answering its own requests with `null`.
     async fn recv(&mut self) -> Value {
         loop {
