@@ -317,11 +317,7 @@ async fn real_binary_over_stdio_serves_and_exits_cleanly() {
     c.open(URI, "typescript", 1, CORE1).await;
     assert_eq!(c.diagnostics(URI, Some(1)).await.len(), 3);
     c.shutdown_and_exit().await;
-    let status = tokio::time::timeout(common::TIMEOUT, c.child.as_mut().unwrap().wait())
-        .await
-        .expect("exits promptly")
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(c.exit_code().await, Some(0));
 }
 
 #[tokio::test]
@@ -329,11 +325,7 @@ async fn exit_without_shutdown_is_an_error_exit() {
     let mut c = Client::spawn_binary();
     c.initialize(json!({}), Value::Null).await;
     c.notify("exit", Value::Null).await;
-    let status = tokio::time::timeout(common::TIMEOUT, c.child.as_mut().unwrap().wait())
-        .await
-        .expect("exits promptly")
-        .unwrap();
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(c.exit_code().await, Some(1));
 }
 
 /// A request the server sent stays unanswered (the client stopped
@@ -359,13 +351,8 @@ async fn exit_ends_the_server_while_a_request_of_its_own_waits_for_an_answer() {
             break;
         }
     }
-    c.request("shutdown", Value::Null).await;
-    c.notify("exit", Value::Null).await;
-    let status = tokio::time::timeout(common::TIMEOUT, c.child.as_mut().unwrap().wait())
-        .await
-        .expect("exits promptly")
-        .unwrap();
-    assert_eq!(status.code(), Some(0));
+    c.shutdown_and_exit().await;
+    assert_eq!(c.exit_code().await, Some(0));
 }
 
 #[tokio::test]

@@ -328,22 +328,10 @@ impl Document {
     /// afresh when the tree is unsettled, reparsing the whole file from the
     /// tree when it lags.
     pub fn settle_snapshot(&self) -> Option<Snapshot> {
-        if !self.is_fresh() {
-            return None;
-        }
-        if self.unsettled {
-            return Some(Snapshot {
-                lang: self.lang,
-                generation: self.generation,
-                text: self.text.clone(),
-                tree: None,
-                state: None,
-                edits: None,
-            });
-        }
-        // A full analysis too, not one of the edits since: this is where
-        // what was found statement by statement is confirmed.
-        self.lagging.then(|| Snapshot {
+        // A full analysis either way, not one of the edits since: this is
+        // where what was found statement by statement is confirmed.
+        (self.is_fresh() && self.needs_settling()).then(|| Snapshot {
+            tree: self.tree.clone().filter(|_| !self.unsettled),
             state: None,
             edits: None,
             ..self.snapshot()
