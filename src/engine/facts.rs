@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::{Node, Tree};
 
-use super::{lang::Lang, values};
+use super::{lang::Lang, leaves::Names, values};
 
 /// What a local name stands for in a Clerk module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,16 +198,28 @@ impl Facts {
         facts
     }
 
-    /// Whether `#clerk-ref?` may hold for one of `exports` anywhere in the
-    /// file: some binding names one of them, or a namespace names them all.
-    pub fn may_name(&self, exports: &[Box<str>]) -> bool {
-        self.bindings
-            .values()
-            .chain(self.sites.values())
-            .any(|b| match &b.export {
-                Export::Namespace => true,
-                e => exports.iter().any(|x| **x == *e.as_str()),
-            })
+    /// The local names and the sites of the bindings that may name one of
+    /// `exports` (all of them for `None`; a namespace names every export):
+    /// a node where `#clerk-ref?` holds for them holds one of these.
+    pub fn names(&self, exports: Option<&[Box<str>]>) -> Names {
+        let wanted = |b: &Binding| match (&b.export, exports) {
+            (Export::Namespace, _) | (_, None) => true,
+            (e, Some(x)) => x.iter().any(|x| **x == *e.as_str()),
+        };
+        Names {
+            texts: self
+                .bindings
+                .iter()
+                .filter(|(_, b)| wanted(b))
+                .map(|(name, _)| name.as_bytes().into())
+                .collect(),
+            sites: self
+                .sites
+                .iter()
+                .filter(|(_, b)| wanted(b))
+                .map(|(site, _)| *site)
+                .collect(),
+        }
     }
 
     pub fn uses_clerk(&self) -> bool {

@@ -9,9 +9,10 @@
 //! are; a pattern this module does not recognise stays in the query.
 use std::ops::Range;
 
+use aho_corasick::AhoCorasick;
 use regex::bytes::Regex;
 use rustc_hash::FxHashMap;
-use tree_sitter::{Language, Node, Query, QueryCapture};
+use tree_sitter::{CaptureQuantifier, Language, Node, Query, QueryCapture};
 
 /// The text predicates tree-sitter's binding applies to matches; patterns
 /// using one not handled here stay in the query.
@@ -61,19 +62,83 @@ pub struct Leaves {
     leaves: Vec<Leaf>,
     /// Indexed by node kind id.
     kinds: Vec<Option<Box<Kind>>>,
-    /// Indexed by node kind id: a pattern left in the query starts at nodes
-    /// of this kind. `None` when one of them may start elsewhere too.
-    roots: Option<Vec<bool>>,
-    /// The patterns left in the query, by the kind they start at, with the
-    /// exports their guard predicate asks for (see [`Leaves::live_roots`]).
-    root_patterns: Vec<(usize, Option<Exports>)>,
+    /// Indexed by node kind id: 1 + the slot of the kind in [`Roots`] when
+    /// a pattern left in the query starts at nodes of this kind, else 0.
+    /// `None` when one of them may start elsewhere too.
+    roots: Option<Vec<u8>>,
+    /// How many kinds patterns left in the query start at.
+    root_kinds: usize,
+    /// The patterns left in the query, by the kind they start at (see
+    /// [`Leaves::live_roots`]).
+    root_patterns: Vec<RootPattern>,
+    /// The texts one of which every node where a pattern matches holds,
+    /// bar the names of a file's bindings; `None` when some pattern needs
+    /// none (see [`Leaves::live_roots`]).
+    needles: Option<AhoCorasick>,
+}
+
+struct RootPattern {
+    kind: usize,
+    /// Texts one of which the node's text holds wherever the pattern
+    /// matches (see [`needs`]).
+    needs: Option<Box<[Box<[u8]>]>>,
+    /// The pattern holds only where a capture resolves to a binding of the
+    /// file (to one of these exports, if given); with `true` when that
+    /// capture lies in the pattern's node, which then holds the binding's
+    /// name or its site.
+    resolves: Option<(Option<Exports>, bool)>,
+}
+
+/// What a file's bindings let a resolving capture be: the local names, and
+/// the sites (declarations, re-exports) of the bindings asked for.
+#[derive(Default)]
+pub struct Names {
+    pub texts: Vec<Box<[u8]>>,
+    pub sites: Vec<(usize, usize)>,
 }
 
 /// Export names a guard predicate asks for.
 type Exports = Box<[Box<str>]>;
 
-/// Node kinds where a pattern left in the query may match in one file.
-pub struct Roots(Vec<bool>);
+/// Where the walk of one file goes: the kinds where a pattern left in the
+/// query may match, and, when known, the offsets where a text that every
+/// match holds starts. A subtree without one is not walked.
+pub struct Roots {
+    live: Vec<Option<Root>>,
+    starts: Option<Vec<usize>>,
+}
+
+/// A kind where patterns left in the query may match: at every node, or
+/// only at nodes whose text holds one of `needs` or that hold one of
+/// `sites`.
+#[derive(Clone, Default)]
+struct Root {
+    always: bool,
+    needs: Vec<Box<[u8]>>,
+    sites: Vec<(usize, usize)>,
+}
+
+impl Root {
+    fn admits(&self, range: Range<usize>, text: &[u8]) -> bool {
+        self.always
+            || self
+                .needs
+                .iter()
+                .any(|n| memchr::memmem::find(text, n).is_some())
+            || self
+                .sites
+                .iter()
+                .any(|&(s, e)| s >= range.start && e <= range.end)
+    }
+
+    fn need(&mut self, texts: &[Box<[u8]>]) {
+        for t in texts {
+            if !self.needs.contains(t) {
+                self.needs.push(t.clone());
+            }
+        }
+    }
+}
 
 /// What the walk of [`Leaves::for_each`] meets.
 pub enum Visit<'a, 't> {
@@ -95,20 +160,26 @@ impl Leaves {
     /// Moves every leaf pattern of `query` (compiled from `src`) into the
     /// index and disables it in the query. A pattern whose predicates apply
     /// `guard` to its leaf before any of `rebinding` (predicates that make a
-    /// capture name another node) is marked guarded.
+    /// capture name another node) is marked guarded. `guard` and the other
+    /// `resolving` predicates hold only for a capture that resolves to a
+    /// binding; `guard`'s strings name the exports it asks for.
     pub fn take_from(
         query: &mut Query,
         src: &str,
         language: &Language,
         guard: &str,
+        resolving: &[&str],
         rebinding: &[&str],
     ) -> Leaves {
         let mut out = Leaves {
             leaves: Vec::new(),
             kinds: (0..language.node_kind_count()).map(|_| None).collect(),
-            roots: Some(vec![false; language.node_kind_count()]),
+            roots: Some(vec![0; language.node_kind_count()]),
+            root_kinds: 0,
             root_patterns: Vec::new(),
+            needles: None,
         };
+        let mut needles: Option<Vec<Box<[u8]>>> = Some(Vec::new());
         for p in 0..query.pattern_count() {
             let text = &src[query.start_byte_for_pattern(p)..query.end_byte_for_pattern(p)];
             let known = |k: &String| {
@@ -117,16 +188,30 @@ impl Leaves {
             };
             let leaf = parse(text).and_then(|spec| {
                 let ids = spec.kinds.iter().map(known).collect::<Option<Vec<_>>>()?;
-                Some((leaf(query, p, &spec)?, spec.texts, ids))
+                Some((leaf(query, p, &spec)?, spec.texts, spec.regexes, ids))
             });
-            let Some((mut leaf, texts, ids)) = leaf else {
+            let Some((mut leaf, texts, spec_regexes, ids)) = leaf else {
                 let root = root_kind(text)
                     .filter(|_| query.is_pattern_rooted(p))
                     .and_then(|k| known(&k));
                 match (root, &mut out.roots) {
-                    (Some(id), Some(roots)) => {
-                        roots[id] = true;
-                        out.root_patterns.push((id, gate(query, p, guard)));
+                    (Some(id), Some(roots)) if roots[id] > 0 || out.root_kinds < 255 => {
+                        if roots[id] == 0 {
+                            out.root_kinds += 1;
+                            roots[id] = out.root_kinds as u8;
+                        }
+                        let p = RootPattern {
+                            kind: id,
+                            needs: needs(query, p, text),
+                            resolves: resolves(query, p, guard, resolving, rebinding),
+                        };
+                        // A pattern that needs neither makes its kind walked
+                        // everywhere in a file where it may match; that file
+                        // is walked whole (`Root::always`).
+                        if let (Some(n), Some(texts)) = (needles.as_mut(), &p.needs) {
+                            n.extend(texts.iter().cloned());
+                        }
+                        out.root_patterns.push(p);
                     }
                     _ => out.roots = None,
                 }
@@ -140,6 +225,17 @@ impl Leaves {
                     &*pred.operator == guard
                         && matches!(pred.args.first(), Some(tree_sitter::QueryPredicateArg::Capture(c)) if leaf.captures.contains(c))
                 });
+            if let Some(n) = needles.as_mut() {
+                match &texts {
+                    Some(texts) => n.extend(texts.iter().map(|t| t.as_bytes().into())),
+                    // A guarded leaf is a binding's name or site.
+                    None if leaf.guarded => {}
+                    None => match spec_regexes.iter().find_map(|r| prefixes(r)) {
+                        Some(p) => n.extend(p),
+                        None => needles = None,
+                    },
+                }
+            }
             let at = out.leaves.len() as u32;
             out.leaves.push(leaf);
             for id in ids {
@@ -158,6 +254,11 @@ impl Leaves {
             }
             query.disable_pattern(p);
         }
+        out.needles = needles.and_then(|mut n| {
+            n.sort();
+            n.dedup();
+            AhoCorasick::new(&n).ok()
+        });
         out
     }
 
@@ -171,23 +272,94 @@ impl Leaves {
         self.roots.is_some()
     }
 
-    /// The kinds where a pattern left in the query may match in a file
-    /// whose bindings `may_bind` describes: a pattern whose guard predicate
-    /// asks for exports the file cannot name never matches there. Running
-    /// the query at a node costs more than visiting it, and most files
-    /// import a few of the exports such patterns ask for.
-    pub fn live_roots(&self, may_bind: impl Fn(&[Box<str>]) -> bool) -> Roots {
-        let mut live = vec![false; self.kinds.len()];
-        if self.roots.is_none() {
+    /// The nodes where a pattern left in the query may match in a file
+    /// whose bindings `names` gives (for the exports asked for, or all): a
+    /// pattern that needs a capture to resolve never matches where no
+    /// binding it asks for has its name or site, nor anywhere in a file
+    /// without one. One that compares a capture with texts matches only
+    /// where one of them is. Running the query at a node costs more than
+    /// visiting it, and the kinds these patterns start at (declarators,
+    /// calls, destructuring) are everywhere.
+    ///
+    /// Within `range` of `src` (all of it for `None`), it also finds where
+    /// a node can match at all: every leaf pattern compares its leaf with
+    /// texts or regexes that start with known texts, or asks it to be a
+    /// binding's name or site, and so does every pattern left in the query
+    /// unless one runs at every node of its kind. Tree-sitter's cursor
+    /// costs hundreds of instructions a step, and most subtrees of most
+    /// files hold none of these.
+    pub fn live_roots(
+        &self,
+        src: &[u8],
+        range: Option<Range<usize>>,
+        names: impl Fn(Option<&[Box<str>]>) -> Names,
+    ) -> Roots {
+        let mut live: Vec<Option<Root>> = vec![None; self.root_kinds];
+        let Some(slots) = &self.roots else {
             // The query runs over the whole tree instead.
-            return Roots(live);
-        }
-        for (kind, gate) in &self.root_patterns {
-            if !live[*kind] && gate.as_deref().is_none_or(&may_bind) {
-                live[*kind] = true;
+            return Roots { live, starts: None };
+        };
+        // Patterns share the few export lists they ask for.
+        let mut named: Vec<(Option<&[Box<str>]>, Names)> = Vec::new();
+        for p in &self.root_patterns {
+            let resolves = p.resolves.as_ref().map(|(e, within)| {
+                let e = e.as_deref();
+                let at = match named.iter().position(|(k, _)| *k == e) {
+                    Some(at) => at,
+                    None => {
+                        named.push((e, names(e)));
+                        named.len() - 1
+                    }
+                };
+                (at, *within)
+            });
+            if let Some((at, _)) = resolves {
+                let n = &named[at].1;
+                if n.texts.is_empty() && n.sites.is_empty() {
+                    continue;
+                }
+            }
+            let root = live[slots[p.kind] as usize - 1].get_or_insert_with(Root::default);
+            match (&p.needs, resolves) {
+                (Some(needs), _) => root.need(needs),
+                (None, Some((at, true))) => {
+                    let n = &named[at].1;
+                    root.need(&n.texts);
+                    root.sites.extend(n.sites.iter().copied());
+                }
+                (None, _) => root.always = true,
             }
         }
-        Roots(live)
+        let starts = self
+            .needles
+            .as_ref()
+            .filter(|_| !live.iter().flatten().any(|r| r.always))
+            .map(|needles| {
+                let from = range.as_ref().map_or(0, |r| r.start.min(src.len()));
+                let to = range.as_ref().map_or(src.len(), |r| r.end.min(src.len()));
+                let text = src.get(from..to).unwrap_or_default();
+                // Overlapping: a text inside another (`Clerk` in
+                // `createClerkClient`) can be a node of its own.
+                let mut starts: Vec<usize> = needles
+                    .find_overlapping_iter(text)
+                    .map(|m| from + m.start())
+                    .collect();
+                let all = match named.iter().find(|(k, _)| k.is_none()) {
+                    Some((_, all)) => all,
+                    None => {
+                        named.push((None, names(None)));
+                        &named[named.len() - 1].1
+                    }
+                };
+                for name in &all.texts {
+                    starts.extend(memchr::memmem::find_iter(text, name).map(|at| from + at));
+                }
+                starts.extend(all.sites.iter().map(|&(s, _)| s));
+                starts.sort_unstable();
+                starts.dedup();
+                starts
+            });
+        Roots { live, starts }
     }
 
     /// Walks the nodes under `root` that intersect `range` (as tree-sitter's
@@ -207,34 +379,51 @@ impl Leaves {
         admit: impl Fn(Node<'t>, &[u8]) -> bool,
         mut f: impl FnMut(&At<'_, 't>, Visit<'_, 't>),
     ) {
-        let roots = &roots.0;
-        if self.leaves.is_empty() && !roots.contains(&true) {
+        let starts = roots.starts.as_deref();
+        let slots = self.roots.as_deref().unwrap_or_default();
+        let roots = &roots.live;
+        if self.leaves.is_empty() && roots.iter().all(Option::is_none) {
             return;
         }
         let range = range.unwrap_or(0..usize::MAX);
-        let intersects = |n: &Node| {
+        // A node in the range that holds the start of a text some match
+        // needs, if they are known.
+        let wanted = |n: &Node| {
             let (s, e) = (n.start_byte(), n.end_byte());
-            (e > range.start || (s == e && e == range.start)) && s < range.end
+            (e > range.start || (s == e && e == range.start))
+                && s < range.end
+                && starts.is_none_or(|starts| {
+                    let i = starts.partition_point(|&at| at < s);
+                    starts.get(i).is_some_and(|&at| at < e)
+                })
         };
-        if !intersects(&root) {
+        if !wanted(&root) {
             return;
         }
         // From the cursor's node, the first sibling (itself included) that
-        // intersects the range; `false` when none does.
-        let settle = |c: &mut tree_sitter::TreeCursor<'t>| loop {
+        // is wanted; `false` when none is. `left` counts the siblings after
+        // the cursor's node.
+        let settle = |c: &mut tree_sitter::TreeCursor<'t>, left: &mut u32| loop {
             let n = c.node();
             if n.start_byte() >= range.end {
                 return false;
             }
-            if intersects(&n) {
+            if wanted(&n) {
                 return true;
             }
-            if !c.goto_next_sibling() {
+            if *left == 0 {
                 return false;
             }
+            *left -= 1;
+            c.goto_next_sibling();
         };
         let mut caps: Vec<QueryCapture<'t>> = Vec::new();
         let mut ancestors: Vec<Node<'t>> = Vec::new();
+        // Per level below `root`, the siblings after the cursor's node. A
+        // node's child count is stored in it, while asking the cursor for a
+        // sibling that does not exist climbs through every hidden node
+        // above it: the walk moves only where it knows there is a node.
+        let mut left: Vec<u32> = Vec::new();
         let mut c = root.walk();
         let mut seen = 0u32;
         'visit: loop {
@@ -244,8 +433,12 @@ impl Leaves {
                 node,
                 ancestors: &ancestors,
             };
-            if roots.get(id) == Some(&true) {
-                f(&here, Visit::Root);
+            let slot = slots.get(id).map_or(0, |&s| s as usize);
+            if let Some(Some(root)) = slot.checked_sub(1).and_then(|s| roots.get(s)) {
+                let range = node.byte_range();
+                if root.admits(range.clone(), src.get(range).unwrap_or_default()) {
+                    f(&here, Visit::Root);
+                }
             }
             if let Some(kind) = self.kinds.get(id).and_then(|k| k.as_deref()) {
                 let text = src.get(node.byte_range()).unwrap_or_default();
@@ -276,34 +469,58 @@ impl Leaves {
             if seen % 4096 == 0 && stop() {
                 return;
             }
-            let descended = match range.start {
-                0 => c.goto_first_child(),
-                s => c.goto_first_child_for_byte(s - 1).is_some(),
+            let count = node.child_count();
+            let first = match (count, range.start) {
+                (0, _) => None,
+                (_, 0) => c.goto_first_child().then_some(0),
+                (_, s) => c.goto_first_child_for_byte(s - 1),
             };
-            if descended {
-                if settle(&mut c) {
+            if let Some(i) = first {
+                let mut after = count.saturating_sub(1 + i as u32);
+                if settle(&mut c, &mut after) {
                     ancestors.push(node);
+                    left.push(after);
                     continue;
                 }
                 c.goto_parent();
             }
             loop {
-                if c.goto_next_sibling() && settle(&mut c) {
-                    continue 'visit;
-                }
-                if !c.goto_parent() {
+                let Some(after) = left.last_mut() else {
                     return;
+                };
+                if *after > 0 {
+                    *after -= 1;
+                    c.goto_next_sibling();
+                    if settle(&mut c, after) {
+                        continue 'visit;
+                    }
+                    *after = 0;
                 }
+                c.goto_parent();
+                left.pop();
                 ancestors.pop();
             }
         }
     }
 }
 
-/// The exports pattern `p`'s first `guard` predicate with arguments asks
-/// for, if it has one.
-fn gate(query: &Query, p: usize, guard: &str) -> Option<Exports> {
-    query.general_predicates(p).iter().find_map(|pred| {
+/// Whether pattern `p` holds only where one of `resolving` holds, which
+/// needs its capture to resolve to a binding; with the exports its first
+/// `guard` predicate with arguments asks for, and whether that capture lies
+/// in the pattern's node: not after a `rebinding` predicate, which can make
+/// it name a node outside.
+fn resolves(
+    query: &Query,
+    p: usize,
+    guard: &str,
+    resolving: &[&str],
+    rebinding: &[&str],
+) -> Option<(Option<Exports>, bool)> {
+    let preds = query.general_predicates(p);
+    let within = !preds
+        .iter()
+        .any(|pred| rebinding.contains(&&*pred.operator));
+    let exports = preds.iter().find_map(|pred| {
         let names: Exports = pred
             .args
             .iter()
@@ -313,7 +530,69 @@ fn gate(query: &Query, p: usize, guard: &str) -> Option<Exports> {
             })
             .collect();
         (&*pred.operator == guard && !names.is_empty()).then_some(names)
-    })
+    });
+    let resolving = preds.iter().any(|pred| {
+        resolving.contains(&&*pred.operator)
+            && matches!(
+                pred.args.first(),
+                Some(tree_sitter::QueryPredicateArg::Capture(_))
+            )
+    });
+    (exports.is_some() || resolving).then_some((exports, within))
+}
+
+/// Texts pattern `p` (whose source is `src`) needs its root node's text to
+/// hold: the strings of an `#eq?` or `#any-of?` on a capture the pattern
+/// always makes, which lies inside the root. `None` when it has no such
+/// test. (A text test on a capture that may be absent holds vacuously.)
+fn needs(query: &Query, p: usize, src: &str) -> Option<Box<[Box<[u8]>]>> {
+    let toks = tokens(src)?;
+    let quantifiers = query.capture_quantifiers(p);
+    let always = |c: &str| {
+        query.capture_index_for_name(c).is_some_and(|i| {
+            matches!(
+                quantifiers.get(i as usize),
+                Some(CaptureQuantifier::One | CaptureQuantifier::OneOrMore)
+            )
+        })
+    };
+    let mut best: Option<Vec<&String>> = None;
+    for (i, t) in toks.iter().enumerate() {
+        let (Tok::Pred(op), Some(Tok::Capture(c))) = (t, toks.get(i + 1)) else {
+            continue;
+        };
+        if !matches!(op.as_str(), "eq?" | "any-of?")
+            || toks.get(i.wrapping_sub(1)) != Some(&Tok::Open)
+            || !always(c)
+        {
+            continue;
+        }
+        let mut strs = Vec::new();
+        let mut j = i + 2;
+        while let Some(Tok::Str(s)) = toks.get(j) {
+            strs.push(s);
+            j += 1;
+        }
+        if toks.get(j) != Some(&Tok::Close) || strs.is_empty() || (op == "eq?" && strs.len() != 1) {
+            continue;
+        }
+        // The fewest alternatives say the most.
+        if best.as_ref().is_none_or(|b| strs.len() < b.len()) {
+            best = Some(strs);
+        }
+    }
+    best.map(|b| b.into_iter().map(|s| s.as_bytes().into()).collect())
+}
+
+/// Texts one of which every match of `regex` starts with, if it has such a
+/// finite set of texts, none empty.
+fn prefixes(regex: &str) -> Option<Vec<Box<[u8]>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(regex).ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    (!literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty()))
+        .then(|| literals.iter().map(|l| l.as_bytes().into()).collect())
 }
 
 /// The index entry of leaf pattern `p` of `query`, unless one of its
@@ -691,9 +970,58 @@ mod same_as_the_query {
         ] {
             let tree = parse(src, Lang::TypeScript, None).unwrap();
             let facts = Facts::compute(&tree, src, Lang::TypeScript);
-            let roots = compiled.leaves.live_roots(|e| facts.may_name(e));
-            assert_eq!(roots.0.get(call) == Some(&true), live, "{src}");
+            let roots = compiled
+                .leaves
+                .live_roots(src.as_bytes(), None, |e| facts.names(e));
+            let slot = compiled.leaves.roots.as_ref().unwrap()[call] as usize;
+            assert_eq!(slot > 0 && roots.live[slot - 1].is_some(), live, "{src}");
         }
+    }
+
+    /// Where the patterns of a kind compare a capture with texts, or need
+    /// one to resolve to a binding, the query runs only at the nodes of
+    /// that kind that hold such a text, or a binding's name or site.
+    #[test]
+    fn the_query_runs_only_at_nodes_holding_what_their_patterns_need() {
+        let compiled = query::compile_with(Lang::TypeScript, true).unwrap();
+        let src = "import { createClerkClient as make } from '@clerk/clerk-sdk-node';\n\
+                   import express from 'express';\n\
+                   const app = express();\n\
+                   const client = make({ secretKey: 'k' });\n\
+                   const { CLERK_API_KEY } = process.env;\n\
+                   const { id } = app;\n\
+                   const { claims } = req.auth;\n";
+        let tree = parse(src, Lang::TypeScript, None).unwrap();
+        let facts = Facts::compute(&tree, src, Lang::TypeScript);
+        let roots = compiled
+            .leaves
+            .live_roots(src.as_bytes(), None, |e| facts.names(e));
+        let mut ran = Vec::new();
+        compiled.leaves.for_each(
+            tree.root_node(),
+            src.as_bytes(),
+            None,
+            &roots,
+            || false,
+            |_, _| true,
+            |at, v| {
+                if let super::Visit::Root = v {
+                    ran.push(format!("{} {}", at.node.kind(), &src[at.node.byte_range()]));
+                }
+            },
+        );
+        assert_eq!(
+            ran,
+            [
+                "import_clause { createClerkClient as make }",
+                // Texts are looked for as parts: `Clerk` (the removed
+                // factory) is in `createClerkClient`.
+                "import_specifier createClerkClient as make",
+                "variable_declarator client = make({ secretKey: 'k' })",
+                "variable_declarator { CLERK_API_KEY } = process.env",
+                "object_pattern { claims }",
+            ]
+        );
     }
 
     proptest::proptest! {

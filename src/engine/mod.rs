@@ -356,7 +356,9 @@ fn run_rules_in<'t>(
     cursor.set_max_start_depth(Some(0));
     let live = compiled
         .leaves
-        .live_roots(|exports| facts.may_name(exports));
+        .live_roots(src.as_bytes(), range.clone(), |exports| {
+            facts.names(exports)
+        });
     compiled.leaves.for_each(
         root,
         src.as_bytes(),

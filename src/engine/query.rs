@@ -149,6 +149,7 @@ pub fn compile_with(lang: Lang, index_leaves: bool) -> Result<Compiled, String> 
             &src,
             &language,
             "clerk-ref?",
+            &["clerk-ref?", "clerk-module-of?"],
             FINDING_PREDICATES,
         )
     } else {
