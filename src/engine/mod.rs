@@ -136,17 +136,40 @@ pub(crate) fn parse_range(src: &str, lang: Lang, range: Range<usize>) -> Option<
 
 /// Parses and analyses a whole text.
 pub fn analyze_source(src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    analyze_parsed(parse_for_analysis(src, lang, settings), src, lang, settings)
+}
+
+/// A whole text on its way to its findings: its tree, or its findings
+/// already (a text over the caps, a `.env` or `package.json`, a parse that
+/// ran out of time).
+pub enum Parsed {
+    Tree(Tree),
+    Done(Vec<Finding>),
+}
+
+/// The first half of [`analyze_source`]. Parsing a run of files before
+/// analysing them is faster than taking each through both: the parser's
+/// tables and the analysis' code and indexes stop evicting each other.
+pub fn parse_for_analysis(src: &str, lang: Lang, settings: &Settings) -> Parsed {
     if let Some(skipped) = limits::oversized(src, settings) {
-        return skipped;
+        return Parsed::Done(skipped);
     }
     match lang {
-        Lang::Env => return env::analyze(src, settings),
-        Lang::PackageJson => return package_json::analyze(src, settings),
+        Lang::Env => return Parsed::Done(env::analyze(src, settings)),
+        Lang::PackageJson => return Parsed::Done(package_json::analyze(src, settings)),
         _ => {}
     }
     match parse(src, lang, None) {
-        Some(tree) => analyze(&tree, src, lang, settings),
-        None => vec![limits::finding(limits::Skip::ParseTimeout)],
+        Some(tree) => Parsed::Tree(tree),
+        None => Parsed::Done(vec![limits::finding(limits::Skip::ParseTimeout)]),
+    }
+}
+
+/// The second half of [`analyze_source`].
+pub fn analyze_parsed(parsed: Parsed, src: &str, lang: Lang, settings: &Settings) -> Vec<Finding> {
+    match parsed {
+        Parsed::Tree(tree) => analyze(&tree, src, lang, settings),
+        Parsed::Done(findings) => findings,
     }
 }
 

@@ -7,7 +7,10 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{analyze_source, lang::Lang, limits, may_have_findings, Finding, Settings};
+use super::{
+    analyze_parsed, lang::Lang, limits, may_have_findings, parse_for_analysis, Finding, Parsed,
+    Settings,
+};
 
 /// One analysed file.
 pub struct FileResult {
@@ -23,17 +26,40 @@ pub struct FileResult {
 /// get the one finding that says so instead of an analysis; a panic while
 /// checking is reported as an error of that file alone.
 pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<FileResult, String> {
+    let mut loaded = load(path, lang, settings)?;
+    if loaded.parse {
+        let parsed = parse_file(&loaded)?;
+        analyze_loaded(&mut loaded, parsed)?;
+    }
+    Ok(loaded.result)
+}
+
+/// A file read, before its analysis.
+struct Loaded<'s> {
+    result: FileResult,
+    lang: Lang,
+    settings: &'s Settings,
+    /// Whether it may have findings, so needs parsing.
+    parse: bool,
+}
+
+fn load<'s>(path: &Path, lang: Lang, settings: &'s Settings) -> Result<Loaded<'s>, String> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
     // Reading a FIFO or a device would block or never end.
     if !meta.is_file() {
         return Err(format!("{shown}: not a regular file"));
     }
-    let skipped = |findings| FileResult {
-        path: path.to_path_buf(),
-        src: String::new(),
-        findings,
-        lossy: false,
+    let skipped = |findings| Loaded {
+        result: FileResult {
+            path: path.to_path_buf(),
+            src: String::new(),
+            findings,
+            lossy: false,
+        },
+        lang,
+        settings,
+        parse: false,
     };
     if meta.len() > limits::MAX_READ_BYTES {
         return Ok(skipped(vec![limits::finding(limits::Skip::TooLarge(
@@ -53,19 +79,40 @@ pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<File
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
         }
     };
-    let findings = if may_have_findings(&src, settings) {
-        std::panic::catch_unwind(|| analyze_source(&src, lang, settings)).map_err(|_| {
-            format!("{shown}: internal error while checking this file; the others were checked")
-        })?
-    } else {
-        Vec::new()
-    };
-    Ok(FileResult {
-        path: path.to_path_buf(),
-        src,
-        findings,
-        lossy,
+    let parse = may_have_findings(&src, settings);
+    Ok(Loaded {
+        result: FileResult {
+            path: path.to_path_buf(),
+            src,
+            findings: Vec::new(),
+            lossy,
+        },
+        lang,
+        settings,
+        parse,
     })
+}
+
+fn internal_error(path: &Path) -> String {
+    format!(
+        "{}: internal error while checking this file; the others were checked",
+        path.display()
+    )
+}
+
+fn parse_file(f: &Loaded) -> Result<Parsed, String> {
+    std::panic::catch_unwind(|| parse_for_analysis(&f.result.src, f.lang, f.settings))
+        .map_err(|_| internal_error(&f.result.path))
+}
+
+fn analyze_loaded(f: &mut Loaded, parsed: Parsed) -> Result<(), String> {
+    let r = &f.result;
+    let findings = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyze_parsed(parsed, &r.src, f.lang, f.settings)
+    }))
+    .map_err(|_| internal_error(&r.path))?;
+    f.result.findings = findings;
+    Ok(())
 }
 
 /// A walker over `roots` that honours `.gitignore`, keeps hidden `.env`
@@ -94,13 +141,22 @@ pub fn walk(
 ) {
     let Some(b) = walker(roots) else { return };
     b.build_parallel().run(|| {
-        Box::new(|entry| {
+        // Dropped when its thread runs out of files, which checks what is
+        // left in it.
+        let mut batch = Batch {
+            files: Vec::new(),
+            bytes: 0,
+            each,
+            error,
+        };
+        Box::new(move |entry| {
             match entry {
                 Err(e) => error(e.to_string()),
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     if let Some(lang) = Lang::from_path(e.path()) {
-                        match analyze_file(e.path(), lang, settings) {
-                            Ok(r) => each(r),
+                        match load(e.path(), lang, settings) {
+                            Ok(f) if f.parse => batch.push(f),
+                            Ok(f) => each(f.result),
                             Err(msg) => error(msg),
                         }
                     }
@@ -110,6 +166,50 @@ pub fn walk(
             WalkState::Continue
         })
     });
+}
+
+/// Files of one walking thread that are parsed one after the other, then
+/// analysed one after the other (see [`parse_for_analysis`]). Small, so
+/// that their trees stay few.
+struct Batch<'a> {
+    files: Vec<Loaded<'a>>,
+    bytes: usize,
+    each: &'a (dyn Fn(FileResult) + Sync),
+    error: &'a (dyn Fn(String) + Sync),
+}
+
+const BATCH_FILES: usize = 16;
+const BATCH_BYTES: usize = 256 * 1024;
+
+impl<'a> Batch<'a> {
+    fn push(&mut self, f: Loaded<'a>) {
+        self.bytes += f.result.src.len();
+        self.files.push(f);
+        if self.files.len() >= BATCH_FILES || self.bytes >= BATCH_BYTES {
+            self.check();
+        }
+    }
+
+    fn check(&mut self) {
+        self.bytes = 0;
+        let parsed: Vec<_> = self.files.iter().map(parse_file).collect();
+        for (mut f, parsed) in self.files.drain(..).zip(parsed) {
+            match parsed.and_then(|p| analyze_loaded(&mut f, p)) {
+                Ok(()) => (self.each)(f.result),
+                Err(msg) => (self.error)(msg),
+            }
+        }
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        // Unwinding from a callback that panicked: checking more would
+        // only call it again.
+        if !std::thread::panicking() {
+            self.check();
+        }
+    }
 }
 
 /// `walk`, collected: files with findings sorted by path, and errors.
