@@ -261,6 +261,7 @@ fn run_rules_in<'t>(
     // One allocation per distinct message, which the server's frame
     // escapes once.
     let mut messages: rustc_hash::FxHashSet<Arc<str>> = Default::default();
+    let mut args: Vec<&str> = Vec::new();
     let mut eval = |pattern: usize, captures: &[QueryCapture<'t>]| {
         let rule = &rules[compiled.rule_of_pattern[pattern]];
         if !limits::enter_rule(rule.id) {
@@ -285,10 +286,13 @@ fn run_rules_in<'t>(
                 QueryPredicateArg::String(s) => Some(&**s),
                 _ => None,
             });
+            // One buffer for every predicate evaluated: thousands a file.
+            args.clear();
+            args.extend(strs);
             let pred = Pred {
                 op: &p.operator,
                 cap,
-                args: strs.collect(),
+                args: &args,
             };
             pred.eval(facts, tree, src, settings, &parents, &mut bound)
         });
@@ -582,13 +586,13 @@ struct Bound<'t> {
     found: Option<Node<'t>>,
 }
 
-struct Pred<'a, 't> {
+struct Pred<'a, 'b, 't> {
     op: &'a str,
     cap: Option<Node<'t>>,
-    args: Vec<&'a str>,
+    args: &'b [&'a str],
 }
 
-impl<'t> Pred<'_, 't> {
+impl<'t> Pred<'_, '_, 't> {
     /// Evaluates one custom predicate; some also bind message variables
     /// (`{fn}`: the Clerk function an options object is passed to), and
     /// those of `query::FINDING_PREDICATES` choose the node to report.
@@ -674,13 +678,13 @@ impl<'t> Pred<'_, 't> {
                 derive(hit.map(|(f, _)| f), src, bound)
             }
             "report-parent?" => {
-                let hit = match (cap, args.as_slice()) {
+                let hit = match (cap, *args) {
                     (Some(n), [kind, field]) => parents.parent_by(*n, kind, field),
                     _ => None,
                 };
                 derive(hit, src, bound)
             }
-            "field-of?" => match (cap, args.as_slice()) {
+            "field-of?" => match (cap, *args) {
                 (Some(n), [kind, field]) => parents.parent_by(*n, kind, field).is_some(),
                 _ => false,
             },
