@@ -267,6 +267,31 @@ const x = await clerkClient{}.getUserList({{ limit: 1 }});\nx.map((u) => u.profi
     assert_eq!(ids(&found), ["list-result-paginated", "image-url-renamed"]);
 }
 
+/// The walk finds where the texts its patterns need occur, and a
+/// pattern that needs a binding's name looks for every name: with
+/// thousands of bindings, and thousands of nested declarators that each
+/// hold the rest of the file, that search must not grow with their product.
+#[test]
+fn thousands_of_bindings_and_nested_declarators_are_bounded() {
+    for bindings in [20_000, 1] {
+        let names: Vec<String> = (0..bindings).map(|i| format!("n{i}")).collect();
+        let mut src = format!(
+            "import {{ createClerkClient, {} }} from '@clerk/clerk-sdk-node';\n",
+            names.join(", ")
+        );
+        for i in 0..5_000 {
+            src.push_str(&format!(
+                "const v{i} = () => {{ {}(); ",
+                names[i % bindings]
+            ));
+        }
+        src.push_str("const c = createClerkClient({ apiKey: 'k' });");
+        src.push_str(&" };".repeat(5_000));
+        let found = within_a_second(src);
+        assert_eq!(ids(&found), ["api-key-option"], "{bindings} bindings");
+    }
+}
+
 /// The findings of `src` under a check budget of one second, on a small
 /// stack: a file past the budget gets the one finding that says so.
 fn within_a_second(src: String) -> Vec<engine::Finding> {

@@ -118,9 +118,20 @@ struct Root {
     sites: Vec<(usize, usize)>,
 }
 
+/// More names or sites than this, and a pattern that needs one runs at
+/// every node of its kind, and the walk enters every subtree: looking for
+/// each in a node or a file would cost more than it saves, and grows with
+/// their count (thousands of imported names).
+const MAX_NAMES: usize = 64;
+/// A node longer than this is not searched for a pattern's texts: the
+/// query runs there, as it would have to anyway to match. Nested nodes
+/// each searched whole would cost their depth times their length.
+const MAX_SEARCHED: usize = 4096;
+
 impl Root {
     fn admits(&self, range: Range<usize>, text: &[u8]) -> bool {
         self.always
+            || range.len() > MAX_SEARCHED
             || self
                 .needs
                 .iter()
@@ -322,7 +333,10 @@ impl Leaves {
             let root = live[slots[p.kind] as usize - 1].get_or_insert_with(Root::default);
             match (&p.needs, resolves) {
                 (Some(needs), _) => root.need(needs),
-                (None, Some((at, true))) => {
+                (None, Some((at, true)))
+                    if named[at].1.texts.len() <= MAX_NAMES
+                        && named[at].1.sites.len() <= MAX_NAMES =>
+                {
                     let n = &named[at].1;
                     root.need(&n.texts);
                     root.sites.extend(n.sites.iter().copied());
@@ -334,7 +348,7 @@ impl Leaves {
             .needles
             .as_ref()
             .filter(|_| !live.iter().flatten().any(|r| r.always))
-            .map(|needles| {
+            .and_then(|needles| {
                 let from = range.as_ref().map_or(0, |r| r.start.min(src.len()));
                 let to = range.as_ref().map_or(src.len(), |r| r.end.min(src.len()));
                 let text = src.get(from..to).unwrap_or_default();
@@ -351,13 +365,16 @@ impl Leaves {
                         &named[named.len() - 1].1
                     }
                 };
+                if all.texts.len() > MAX_NAMES {
+                    return None;
+                }
                 for name in &all.texts {
                     starts.extend(memchr::memmem::find_iter(text, name).map(|at| from + at));
                 }
                 starts.extend(all.sites.iter().map(|&(s, _)| s));
                 starts.sort_unstable();
                 starts.dedup();
-                starts
+                Some(starts)
             });
         Roots { live, starts }
     }
