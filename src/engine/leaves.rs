@@ -349,15 +349,6 @@ impl Leaves {
             .as_ref()
             .filter(|_| !live.iter().flatten().any(|r| r.always))
             .and_then(|needles| {
-                let from = range.as_ref().map_or(0, |r| r.start.min(src.len()));
-                let to = range.as_ref().map_or(src.len(), |r| r.end.min(src.len()));
-                let text = src.get(from..to).unwrap_or_default();
-                // Overlapping: a text inside another (`Clerk` in
-                // `createClerkClient`) can be a node of its own.
-                let mut starts: Vec<usize> = needles
-                    .find_overlapping_iter(text)
-                    .map(|m| from + m.start())
-                    .collect();
                 let all = match named.iter().find(|(k, _)| k.is_none()) {
                     Some((_, all)) => all,
                     None => {
@@ -368,6 +359,15 @@ impl Leaves {
                 if all.texts.len() > MAX_NAMES {
                     return None;
                 }
+                let from = range.as_ref().map_or(0, |r| r.start.min(src.len()));
+                let to = range.as_ref().map_or(src.len(), |r| r.end.min(src.len()));
+                let text = src.get(from..to).unwrap_or_default();
+                // Overlapping: a text inside another (`Clerk` in
+                // `createClerkClient`) can be a node of its own.
+                let mut starts: Vec<usize> = needles
+                    .find_overlapping_iter(text)
+                    .map(|m| from + m.start())
+                    .collect();
                 for name in &all.texts {
                     starts.extend(memchr::memmem::find_iter(text, name).map(|at| from + at));
                 }
