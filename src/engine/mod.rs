@@ -148,8 +148,9 @@ pub enum Parsed {
 }
 
 /// The first half of [`analyze_source`]. Parsing a run of files before
-/// analysing them is faster than taking each through both: the parser's
-/// tables and the analysis' code and indexes stop evicting each other.
+/// analysing them is faster than taking each through both (most likely the
+/// parser's tables and the analysis' indexes stop evicting each other from
+/// the caches).
 pub fn parse_for_analysis(src: &str, lang: Lang, settings: &Settings) -> Parsed {
     if let Some(skipped) = limits::oversized(src, settings) {
         return Parsed::Done(skipped);

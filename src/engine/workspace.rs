@@ -26,12 +26,12 @@ pub struct FileResult {
 /// get the one finding that says so instead of an analysis; a panic while
 /// checking is reported as an error of that file alone.
 pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<FileResult, String> {
-    let mut loaded = load(path, lang, settings)?;
-    if loaded.parse {
-        let parsed = parse_file(&loaded)?;
-        analyze_loaded(&mut loaded, parsed)?;
+    let loaded = load(path, lang, settings)?;
+    if !loaded.parse {
+        return Ok(loaded.result);
     }
-    Ok(loaded.result)
+    let parsed = parse_file(&loaded)?;
+    analyze_loaded(loaded, parsed)
 }
 
 /// A file read, before its analysis.
@@ -105,14 +105,16 @@ fn parse_file(f: &Loaded) -> Result<Parsed, String> {
         .map_err(|_| internal_error(&f.result.path))
 }
 
-fn analyze_loaded(f: &mut Loaded, parsed: Parsed) -> Result<(), String> {
+fn analyze_loaded(f: Loaded, parsed: Parsed) -> Result<FileResult, String> {
     let r = &f.result;
     let findings = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         analyze_parsed(parsed, &r.src, f.lang, f.settings)
     }))
     .map_err(|_| internal_error(&r.path))?;
-    f.result.findings = findings;
-    Ok(())
+    Ok(FileResult {
+        findings,
+        ..f.result
+    })
 }
 
 /// A walker over `roots` that honours `.gitignore`, keeps hidden `.env`
@@ -193,9 +195,9 @@ impl<'a> Batch<'a> {
     fn check(&mut self) {
         self.bytes = 0;
         let parsed: Vec<_> = self.files.iter().map(parse_file).collect();
-        for (mut f, parsed) in self.files.drain(..).zip(parsed) {
-            match parsed.and_then(|p| analyze_loaded(&mut f, p)) {
-                Ok(()) => (self.each)(f.result),
+        for (f, parsed) in self.files.drain(..).zip(parsed) {
+            match parsed.and_then(|p| analyze_loaded(f, p)) {
+                Ok(r) => (self.each)(r),
                 Err(msg) => (self.error)(msg),
             }
         }
