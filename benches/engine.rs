@@ -67,16 +67,36 @@ fn query_compile(c: &mut Criterion) {
 /// incremental reparse and analysis, and the `publishDiagnostics` frame the
 /// server writes.
 /// Characters are typed at the start of the middle line and deleted again,
-/// as the latency driver does over stdio.
+/// as the latency driver does over stdio; `breaking_the_syntax` types them
+/// before the `export` of the first function from there, so that every
+/// other version holds a syntax error at the edit.
 fn keystroke(c: &mut Criterion) {
     let settings = Settings::default();
     let mut g = c.benchmark_group("keystroke");
     let uri: Uri = "file:///bench/typing.ts".parse().unwrap();
-    for lines in [1_000usize, 10_000] {
-        let mut doc = Document::new(Lang::TypeScript, 1, gen::clerk_file(lines), &settings);
-        let line = (lines / 2) as u32;
+    for (lines, breaking) in [
+        (1_000usize, false),
+        (10_000, false),
+        (1_000, true),
+        (10_000, true),
+    ] {
+        let text = gen::clerk_file(lines);
+        let line = match breaking {
+            false => lines / 2,
+            true => text
+                .lines()
+                .enumerate()
+                .skip(lines / 2)
+                .find(|(_, l)| l.starts_with("export async function"))
+                .map_or(lines / 2, |(i, _)| i),
+        } as u32;
+        let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
         let mut typed = false;
-        g.bench_function(BenchmarkId::from_parameter(lines), |b| {
+        let id = match breaking {
+            false => BenchmarkId::from_parameter(lines),
+            true => BenchmarkId::new("breaking_the_syntax", lines),
+        };
+        g.bench_function(id, |b| {
             b.iter(|| {
                 let end = if typed { 1 } else { 0 };
                 let change = TextDocumentContentChangeEvent {
