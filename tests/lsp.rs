@@ -117,6 +117,31 @@ async fn incremental_changes_move_add_and_remove_findings() {
 }
 
 #[tokio::test]
+async fn typing_through_a_syntax_error_is_answered_at_once_and_settled_after_a_pause() {
+    let mut c = started(Value::Null).await;
+    let text = format!(
+        "{CORE1}console.log('ready');\nfunction later() {{ setClerkApiKey('k'); }}\n/* note */\n"
+    );
+    c.open(URI, "typescript", 1, &text).await;
+    let lines = |d: &[Value]| -> Vec<u64> { d.iter().map(|d| range_of(d)[0]).collect() };
+    assert_eq!(lines(&c.diagnostics(URI, Some(1)).await), [0, 2, 3, 5]);
+
+    // A comment opened, not yet closed. Until typing pauses, only the
+    // statement typed into is analysed again, on its own: the rest of the
+    // file keeps its findings.
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "/* "}]),
+    )
+    .await;
+    assert_eq!(lines(&c.diagnostics(URI, Some(2)).await), [0, 2, 3, 5]);
+    // Once it pauses, the whole file is parsed: the comment runs on to the
+    // `*/` of the note and takes in the function after it.
+    assert_eq!(lines(&c.diagnostics(URI, Some(2)).await), [0, 2, 3]);
+}
+
+#[tokio::test]
 async fn full_replacement_change_is_supported() {
     let mut c = started(Value::Null).await;
     c.open(URI, "typescript", 1, CORE1).await;
