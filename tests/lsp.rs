@@ -141,6 +141,43 @@ async fn typing_through_a_syntax_error_is_answered_at_once_and_settled_after_a_p
     assert_eq!(lines(&c.diagnostics(URI, Some(2)).await), [0, 2, 3]);
 }
 
+/// A client that pulls diagnostics is asked to pull again when settling
+/// changed them: it pulls only after its own changes.
+#[tokio::test]
+async fn a_pulling_client_is_asked_to_pull_the_settled_findings() {
+    let mut c = Client::in_process();
+    c.initialize(
+        json!({"textDocument": {"diagnostic": {}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
+        Value::Null,
+    )
+    .await;
+    let text = format!(
+        "{CORE1}console.log('ready');\nfunction later() {{ setClerkApiKey('k'); }}\n/* note */\n"
+    );
+    c.open(URI, "typescript", 1, &text).await;
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "/* "}]),
+    )
+    .await;
+    let lines = |rep: &Value| -> Vec<u64> {
+        rep["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| range_of(d)[0])
+            .collect()
+    };
+    let pull = json!({"textDocument": {"uri": URI}});
+    let typed = c.request("textDocument/diagnostic", pull.clone()).await;
+    assert_eq!(lines(&typed), [0, 2, 3, 5]);
+    while c.next_unanswered().await["method"] != "workspace/diagnostic/refresh" {}
+    let settled = c.request("textDocument/diagnostic", pull).await;
+    assert_eq!(lines(&settled), [0, 2, 3]);
+}
+
 #[tokio::test]
 async fn full_replacement_change_is_supported() {
     let mut c = started(Value::Null).await;

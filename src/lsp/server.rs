@@ -665,7 +665,27 @@ impl Inner {
         })
         .await;
         if let Ok(Some((frame, version, generation))) = done {
-            self.publish_doc(uri, frame, version, generation).await;
+            if self.caps().pull {
+                // A client that pulls does so after its own changes; this
+                // one came after the last of them.
+                self.ask_to_pull_again();
+            } else {
+                self.publish_doc(uri, frame, version, generation).await;
+            }
+        }
+    }
+
+    /// Asks a client that pulls diagnostics to pull them again, if it can
+    /// be asked.
+    fn ask_to_pull_again(&self) {
+        if self.caps().refresh_diagnostics {
+            // Not awaited: the server ends only once every handler has
+            // returned, and a client that has stopped answering (after
+            // `shutdown`) would keep it running.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
         }
     }
 
@@ -730,15 +750,7 @@ impl Backend {
             ));
         }
         if inner.caps().pull {
-            if inner.caps().refresh_diagnostics {
-                // Not awaited here: the server ends only once every handler
-                // has returned, and a client that has stopped answering
-                // (after `shutdown`) would keep it running.
-                let client = inner.client.clone();
-                tokio::spawn(async move {
-                    let _ = client.workspace_diagnostic_refresh().await;
-                });
-            }
+            inner.ask_to_pull_again();
         } else {
             for (uri, frame, version, generation) in out {
                 inner.publish_doc(uri, frame, version, generation).await;
@@ -836,7 +848,7 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(opts).ok(),
             };
-            // Not awaited, as the refresh in `apply_settings`.
+            // Not awaited, as in `Inner::ask_to_pull_again`.
             let client = inner.client.clone();
             tokio::spawn(async move {
                 if let Err(e) = client.register_capability(vec![reg]).await {
