@@ -479,6 +479,25 @@ fn typing_through_a_syntax_error_analyses_that_statement_alone_until_settled() {
     same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
 }
 
+/// Without semicolons, `(x)` at the start of a line continues the
+/// statement before it: typing after such a statement is analysed with the
+/// file, exactly, unless the typing leaves a syntax error there.
+#[test]
+fn typing_after_a_statement_left_open_is_analysed_with_the_file() {
+    let settings = Settings::default();
+    let text = "import { clerkClient } from '@clerk/clerk-sdk-node'\n\
+const list = clerkClient.users\n\
+console.log(list.getUserList())\n";
+    let mut doc = Document::new(Lang::TypeScript, 1, text.to_string(), &settings);
+    typed(&mut doc, 2, 0, 0, "x");
+    assert!(!doc.lagging && !doc.provisional);
+    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
+    typed(&mut doc, 2, 0, 1, "(");
+    assert!(doc.provisional && doc.unsettled);
+    doc.settle(&settings);
+    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
+}
+
 #[test]
 fn a_name_declared_at_the_top_level_is_looked_up_in_the_whole_file() {
     let settings = Settings::default();

@@ -459,9 +459,11 @@ pub fn analyze(
 /// where that matters. One statement at a time is provisional; the next
 /// full analysis replaces its findings.
 ///
-/// Either way `None` when nothing in the statement binds Clerk or names a
-/// top-level options `const`, the value walk learns the same from it, no
-/// rule asked about text outside it, and the file has no ignore comments.
+/// Either way `None` unless nothing in the statement binds Clerk or names
+/// a top-level options `const`, the value walk learns the same from it, no
+/// rule asked about text outside it, and the file has no ignore comments;
+/// and `None` when the result can be neither (a statement after one left
+/// open, without a syntax error anywhere near).
 /// The caller keeps the previous tree, edited, for a full reparse later.
 pub fn splice(
     src: &str,
@@ -494,9 +496,9 @@ pub fn splice(
     let code = |e: &&End| **e != End::Comment;
     let before = prev.ends[..i].iter().rev().find(code);
     let after = prev.ends[i + 1..].iter().find(code);
-    let near_error = matches!(before, Some(End::Open | End::Broken))
-        || prev.ends[i] == End::Broken
-        || after == Some(&End::Broken);
+    let open_before = before == Some(&End::Open);
+    let near_error =
+        before == Some(&End::Broken) || prev.ends[i] == End::Broken || after == Some(&End::Broken);
     let range = start..new_end;
     let text = src.get(range.clone())?;
     if memchr::memmem::find(text.as_bytes(), b"@clerk/").is_some()
@@ -507,7 +509,8 @@ pub fn splice(
     let tree = super::parse_range(src, lang, range.clone())?;
     let root = tree.root_node();
     let single = root.child(0).filter(|_| root.child_count() == 1);
-    let exact = !near_error
+    let exact = !open_before
+        && !near_error
         && !root.has_error()
         && single.is_some_and(|s| {
             s.kind_id() == kind && s.byte_range() == range && end_of(s, src) == End::Closed
