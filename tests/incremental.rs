@@ -117,13 +117,10 @@ fn run_on(base: &str, ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseEr
         prop_assert_eq!(&*doc.text, expected.as_str());
         prop_assert_eq!(doc.rope.to_string(), expected.clone());
         // A tree the reparse left unsettled may differ from a fresh parse
-        // until it is settled, and so may provisional findings; every other
-        // one must equal it. Settling only now and then lets unsettled
-        // trees live on through later edits. A lagging tree is of an earlier
-        // text, but its findings are current.
-        if doc.provisional {
-            prop_assert!(doc.unsettled && doc.lagging);
-        } else if doc.lagging {
+        // until it is settled; every other one must equal it. Settling only
+        // now and then lets unsettled trees live on through later edits. A
+        // lagging tree is of an earlier text, but its findings are current.
+        if doc.lagging {
             same_findings_as_fresh(&doc, &expected, &settings)?;
         } else if !doc.unsettled {
             same_as_fresh(&doc, &expected, &settings)?;
@@ -366,12 +363,15 @@ fn typing_that_can_change_other_statements_parses_the_file() {
         (9, 8, 6, "claimz"),
         // An ignore comment anywhere in the file.
         (10, 0, 0, "// clerk-core2-ignore-next-line\n"),
+        // Breaks the syntax.
+        (5, 2, 0, "{"),
     ];
-    for &(line, col, len, text) in cases {
+    for (i, &(line, col, len, text)) in cases.iter().enumerate() {
         let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
         typed(&mut doc, line, col, len, text);
         assert!(!doc.lagging, "{text:?} at {line}:{col}");
-        assert!(!doc.tree.as_ref().unwrap().root_node().has_error());
+        let broken = doc.tree.as_ref().unwrap().root_node().has_error();
+        assert_eq!(broken, i == cases.len() - 1, "{text:?} at {line}:{col}");
         same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
     }
 }
@@ -393,109 +393,10 @@ fn typing_next_to_a_syntax_error_elsewhere_analyses_that_statement_alone() {
     doc.settle(&settings);
     assert!(!doc.needs_settling());
     same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
-    // Next to the error, recovery from it may reach into the statement:
-    // its findings are provisional until the next settling pass.
+    // Next to the error, recovery from it may reach into the statement.
     typed(&mut doc, 16, 6, 1, "t");
-    assert!(doc.provisional && doc.unsettled);
-    doc.settle(&settings);
-    assert!(!doc.needs_settling() && !doc.provisional);
-    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
-}
-
-/// The findings of `doc` that start outside `lines`, with their text.
-fn outside(doc: &Document, lines: std::ops::Range<usize>) -> Vec<(String, String)> {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(doc.text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let (from, to) = (starts[lines.start], starts[lines.end]);
-    doc.findings
-        .iter()
-        .filter(|f| f.range.start < from || f.range.start >= to)
-        .map(|f| (f.rule.id.to_string(), doc.text[f.range.clone()].to_string()))
-        .collect()
-}
-
-#[test]
-fn typing_through_a_syntax_error_analyses_that_statement_alone_until_settled() {
-    let settings = Settings::default();
-    let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
-    let elsewhere = outside(&doc, 3..7);
-    let found = |doc: &Document| -> Vec<String> {
-        doc.findings
-            .iter()
-            .map(|f| doc.text[f.range.clone()].to_string())
-            .collect()
-    };
-    assert_eq!(
-        found(&doc)
-            .iter()
-            .filter(|t| *t == "profileImageUrl")
-            .count(),
-        1
-    );
-    // Half of a call typed into the handler: the statement holds a syntax
-    // error, and what it now says is found at once, from the statement
-    // alone; the rest of the file keeps its findings.
-    let half = "res.json(users[0].profileImageUrl, ";
-    typed(&mut doc, 5, 0, 0, half);
-    assert!(doc.provisional && doc.unsettled && doc.lagging);
-    assert!(!doc.tree.as_ref().unwrap().root_node().has_error());
-    assert_eq!(
-        found(&doc)
-            .iter()
-            .filter(|t| *t == "profileImageUrl")
-            .count(),
-        2
-    );
-    assert_eq!(outside(&doc, 3..7), elsewhere);
-    // Typing on inside it stays provisional.
-    typed(&mut doc, 5, 9, 0, "x");
-    assert!(doc.provisional);
-    assert_eq!(outside(&doc, 3..7), elsewhere);
-    // Taking it out again repairs the statement: exact, as a fresh analysis.
-    typed(&mut doc, 5, 0, half.len() as u32 + 1, "");
-    assert_eq!(&*doc.text, TYPING);
-    assert!(!doc.provisional && !doc.unsettled && doc.lagging);
+    assert!(!doc.lagging);
     same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
-    // Broken again, then settled while typing pauses: a fresh parse of the
-    // whole file replaces the provisional findings.
-    typed(&mut doc, 5, 0, 0, half);
-    assert!(doc.provisional);
-    doc.settle(&settings);
-    assert!(!doc.needs_settling() && !doc.provisional);
-    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
-    // Typing on in the broken statement after that is provisional again,
-    // not a reparse of the file.
-    typed(&mut doc, 5, 9, 0, "y");
-    assert!(doc.provisional && doc.lagging);
-    assert_eq!(
-        found(&doc)
-            .iter()
-            .filter(|t| *t == "profileImageUrl")
-            .count(),
-        2
-    );
-    doc.settle(&settings);
-    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
-}
-
-/// Without semicolons, `(x)` at the start of a line continues the
-/// statement before it: typing after such a statement is analysed with the
-/// file, exactly, unless the typing leaves a syntax error there.
-#[test]
-fn typing_after_a_statement_left_open_is_analysed_with_the_file() {
-    let settings = Settings::default();
-    let text = "import { clerkClient } from '@clerk/clerk-sdk-node'\n\
-const list = clerkClient.users\n\
-console.log(list.getUserList())\n";
-    let mut doc = Document::new(Lang::TypeScript, 1, text.to_string(), &settings);
-    typed(&mut doc, 2, 0, 0, "x");
-    assert!(!doc.lagging && !doc.provisional);
-    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
-    typed(&mut doc, 2, 0, 1, "(");
-    assert!(doc.provisional && doc.unsettled);
-    doc.settle(&settings);
-    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
 }
 
 #[test]

@@ -117,68 +117,6 @@ async fn incremental_changes_move_add_and_remove_findings() {
 }
 
 #[tokio::test]
-async fn typing_through_a_syntax_error_is_answered_at_once_and_settled_after_a_pause() {
-    let mut c = started(Value::Null).await;
-    let text = format!(
-        "{CORE1}console.log('ready');\nfunction later() {{ setClerkApiKey('k'); }}\n/* note */\n"
-    );
-    c.open(URI, "typescript", 1, &text).await;
-    let lines = |d: &[Value]| -> Vec<u64> { d.iter().map(|d| range_of(d)[0]).collect() };
-    assert_eq!(lines(&c.diagnostics(URI, Some(1)).await), [0, 2, 3, 5]);
-
-    // A comment opened, not yet closed. Until typing pauses, only the
-    // statement typed into is analysed again, on its own: the rest of the
-    // file keeps its findings.
-    c.change(
-        URI,
-        2,
-        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "/* "}]),
-    )
-    .await;
-    assert_eq!(lines(&c.diagnostics(URI, Some(2)).await), [0, 2, 3, 5]);
-    // Once it pauses, the whole file is parsed: the comment runs on to the
-    // `*/` of the note and takes in the function after it.
-    assert_eq!(lines(&c.diagnostics(URI, Some(2)).await), [0, 2, 3]);
-}
-
-/// A client that pulls diagnostics is asked to pull again when settling
-/// changed them: it pulls only after its own changes.
-#[tokio::test]
-async fn a_pulling_client_is_asked_to_pull_the_settled_findings() {
-    let mut c = Client::in_process();
-    c.initialize(
-        json!({"textDocument": {"diagnostic": {}},
-               "workspace": {"diagnostics": {"refreshSupport": true}}}),
-        Value::Null,
-    )
-    .await;
-    let text = format!(
-        "{CORE1}console.log('ready');\nfunction later() {{ setClerkApiKey('k'); }}\n/* note */\n"
-    );
-    c.open(URI, "typescript", 1, &text).await;
-    c.change(
-        URI,
-        2,
-        json!([{"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "/* "}]),
-    )
-    .await;
-    let lines = |rep: &Value| -> Vec<u64> {
-        rep["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| range_of(d)[0])
-            .collect()
-    };
-    let pull = json!({"textDocument": {"uri": URI}});
-    let typed = c.request("textDocument/diagnostic", pull.clone()).await;
-    assert_eq!(lines(&typed), [0, 2, 3, 5]);
-    while c.next_unanswered().await["method"] != "workspace/diagnostic/refresh" {}
-    let settled = c.request("textDocument/diagnostic", pull).await;
-    assert_eq!(lines(&settled), [0, 2, 3]);
-}
-
-#[tokio::test]
 async fn full_replacement_change_is_supported() {
     let mut c = started(Value::Null).await;
     c.open(URI, "typescript", 1, CORE1).await;

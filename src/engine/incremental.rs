@@ -70,10 +70,6 @@ pub struct State {
     /// such an object is handed to.
     wired: Vec<usize>,
     wire_names: Vec<String>,
-    /// The top-level statement whose findings come from its text parsed
-    /// alone while it, or a neighbour, held a syntax error ([`splice`]):
-    /// they stand until a full analysis replaces them.
-    provisional: Option<usize>,
 }
 
 /// How a top-level statement ends, for what may follow it.
@@ -149,9 +145,6 @@ pub struct Output {
     pub state: Arc<State>,
     /// Whether only part of the tree was queried.
     pub partial: bool,
-    /// Whether some findings are provisional (see [`splice`]): they may
-    /// differ from a full analysis of the text.
-    pub provisional: bool,
 }
 
 /// Everything the rules may read across statements, reduced to a hash: the
@@ -341,10 +334,8 @@ pub fn analyze(
             facts: facts.keep(),
             wired: wired.clone(),
             wire_names: wire_names.clone(),
-            provisional: None,
         }),
         partial,
-        provisional: false,
     };
     let full = |facts: &Facts| {
         output(
@@ -355,9 +346,7 @@ pub fn analyze(
     let (Some(prev), Some(edits), Some(old_tree)) = (prev, edits, old_tree) else {
         return full(&facts);
     };
-    // Provisional findings are not known to be those of their statement
-    // in this tree, however little the edits touched.
-    if prev.signature != sig || !prev.complete || prev.provisional.is_some() {
+    if prev.signature != sig || !prev.complete {
         return full(&facts);
     }
 
@@ -440,31 +429,17 @@ pub fn analyze(
 /// lines costs more than everything else a keystroke does; this costs what
 /// the statement's length does.
 ///
-/// The result is exact when that is provably what a full analysis would
-/// find: the statement parses on its own without errors, to one statement
-/// of its old kind and bounds; neither it nor the statement before it
-/// (comments aside) can run on into its neighbour; neither it nor its
-/// neighbours held a syntax error. A syntax error further away is left as
-/// it was, as an incremental reparse leaves it; a fresh parse may recover
-/// from it differently, so the caller treats the result as it treats such
-/// a reparse.
-///
-/// When the statement now holds a syntax error, or it or a neighbour held
-/// one, the result is provisional instead ([`Output::provisional`]): the
-/// statement's findings are those of its text alone, where a parse of the
-/// whole file might let recovery from the error reach across statements.
-/// A full reparse would be no more final (its tree has the error too, and a
-/// fresh parse may recover from it differently), and at ten thousand lines
-/// it costs ten times as much; typing through a half-written expression is
-/// where that matters. One statement at a time is provisional; the next
-/// full analysis replaces its findings.
-///
-/// Either way `None` unless nothing in the statement binds Clerk or names
-/// a top-level options `const`, the value walk learns the same from it, no
-/// rule asked about text outside it, and the file has no ignore comments;
-/// and `None` when the result can be neither (a statement after one left
-/// open, without a syntax error anywhere near).
-/// The caller keeps the previous tree, edited, for a full reparse later.
+/// `None` unless that is provably what a full analysis would find: the
+/// statement parses on its own without errors, to one statement of its old
+/// kind and bounds; neither it nor the statement before it (comments
+/// aside) can run on into its neighbour; neither it nor its neighbours held
+/// a syntax error; nothing in it binds Clerk or names a top-level options
+/// `const`; the value walk learns the same from it; no rule asked about
+/// text outside it; and the file has no ignore comments. A syntax error
+/// further away is left as it was, as an incremental reparse leaves it; a
+/// fresh parse may recover from it differently, so the caller treats the
+/// result as it treats such a reparse. The caller keeps the previous tree,
+/// edited, for a full reparse later.
 pub fn splice(
     src: &str,
     lang: Lang,
@@ -490,15 +465,18 @@ pub fn splice(
     {
         return None;
     }
-    // A syntax error elsewhere in the file leaves the result exact if it is
-    // a whole statement away: recovery from it can reach into its
+    // A syntax error elsewhere in the file is no reason to decline, but it
+    // must be a whole statement away: recovery from it can reach into its
     // neighbours.
     let code = |e: &&End| **e != End::Comment;
     let before = prev.ends[..i].iter().rev().find(code);
     let after = prev.ends[i + 1..].iter().find(code);
-    let open_before = before == Some(&End::Open);
-    let near_error =
-        before == Some(&End::Broken) || prev.ends[i] == End::Broken || after == Some(&End::Broken);
+    if matches!(before, Some(End::Open | End::Broken))
+        || prev.ends[i] == End::Broken
+        || after == Some(&End::Broken)
+    {
+        return None;
+    }
     let range = start..new_end;
     let text = src.get(range.clone())?;
     if memchr::memmem::find(text.as_bytes(), b"@clerk/").is_some()
@@ -508,31 +486,18 @@ pub fn splice(
     }
     let tree = super::parse_range(src, lang, range.clone())?;
     let root = tree.root_node();
-    let single = root.child(0).filter(|_| root.child_count() == 1);
-    let exact = !open_before
-        && !near_error
-        && !root.has_error()
-        && single.is_some_and(|s| {
-            s.kind_id() == kind && s.byte_range() == range && end_of(s, src) == End::Closed
-        });
-    let provisional = match exact {
-        true => prev.provisional.filter(|&p| p != i),
-        false if (near_error || root.has_error()) && prev.provisional.is_none_or(|p| p == i) => {
-            Some(i)
-        }
-        false => return None,
-    };
-    // Parsed alone, a statement with an error can come apart into several
-    // nodes: then the root stands for the statement.
-    let stmt = single.filter(|s| s.byte_range() == range).unwrap_or(root);
-    let mut cur = root.walk();
-    let parts: Vec<Node> = root.children(&mut cur).collect();
-    if !top_level_object_consts(&parts, src).is_empty() {
+    let stmt = root.child(0).filter(|_| root.child_count() == 1)?;
+    if root.has_error()
+        || stmt.kind_id() != kind
+        || stmt.byte_range() != range
+        || end_of(stmt, src) != End::Closed
+        || !top_level_object_consts(&[stmt], src).is_empty()
+    {
         return None;
     }
 
     let moved = |p: usize| if p >= end { p - end + new_end } else { p };
-    let (walked, cache) = walk.splice(i, stmt, &tree, src, moved, provisional.is_some())?;
+    let (walked, cache) = walk.splice(i, stmt, &tree, src, moved)?;
     let mut facts = prev.facts.moved(moved);
     facts.view = Some(range.clone());
     let _ = facts.walked.set(walked);
@@ -576,9 +541,7 @@ pub fn splice(
             wired: prev.wired.iter().map(|&w| moved(w)).collect(),
             wire_names: prev.wire_names.clone(),
             facts: facts.keep(),
-            provisional,
         }),
         partial: true,
-        provisional: provisional.is_some(),
     })
 }

@@ -199,9 +199,7 @@ impl WalkCache {
     /// (parsed on its own in `tree`), with the starts of the statements
     /// after it moved by `moved`; `None` unless the statement still adds
     /// exactly what it added before, which leaves the rest of the walk as
-    /// it was. Unless `provisional`, the statement must have parsed without
-    /// errors before: what the walk learned from a broken statement may not
-    /// be what it learns once recovery no longer reaches into it.
+    /// it was.
     pub(crate) fn splice(
         &self,
         i: usize,
@@ -209,9 +207,8 @@ impl WalkCache {
         tree: &Tree,
         src: &str,
         moved: impl Fn(usize) -> usize,
-        provisional: bool,
     ) -> Option<(Walked, WalkCache)> {
-        let old = self.entries.get(i).filter(|e| e.clean || provisional)?;
+        let old = self.entries.get(i).filter(|e| e.clean)?;
         let mut names: HashMap<String, Held> = HashMap::new();
         for e in &self.entries[..i] {
             for (name, held) in &e.delta.held {

@@ -50,11 +50,6 @@ pub struct Document {
     /// statement, which was parsed and analysed on its own
     /// ([`incremental::splice`]). The settling pass reparses the whole file.
     pub lagging: bool,
-    /// The findings of one statement are those of its text parsed alone,
-    /// while it or a neighbour holds a syntax error: they may differ from a
-    /// full analysis until the settling pass replaces them
-    /// ([`incremental::splice`]). Implies `unsettled`.
-    pub provisional: bool,
 }
 
 /// What computing fixes off the protocol loop needs.
@@ -115,8 +110,6 @@ pub struct Analyzed {
     pub unsettled: bool,
     /// Whether `tree` lags behind the text (see [`Document::lagging`]).
     pub lagging: bool,
-    /// See [`Document::provisional`].
-    pub provisional: bool,
 }
 
 impl Snapshot {
@@ -137,7 +130,6 @@ impl Snapshot {
                 partial: false,
                 unsettled: false,
                 lagging: false,
-                provisional: false,
             });
         }
         if let Some(a) = self.splice(settings) {
@@ -191,7 +183,6 @@ impl Snapshot {
             partial,
             unsettled,
             lagging: false,
-            provisional: false,
         })
     }
 
@@ -217,11 +208,9 @@ impl Snapshot {
             partial: true,
             // With a syntax error elsewhere, a fresh parse might recover from
             // it differently, as after any incremental reparse; the settling
-            // pass then parses afresh rather than from this tree. So it does
-            // after a provisional result.
-            unsettled: tree.root_node().has_error() || out.provisional,
+            // pass then parses afresh rather than from this tree.
+            unsettled: tree.root_node().has_error(),
             lagging: true,
-            provisional: out.provisional,
         })
     }
 }
@@ -251,7 +240,6 @@ impl Document {
             touched: 0,
             unsettled: false,
             lagging: false,
-            provisional: false,
         };
         doc.refresh(settings);
         doc
@@ -395,7 +383,6 @@ impl Document {
         self.state = a.state;
         self.unsettled = a.unsettled;
         self.lagging = a.lagging;
-        self.provisional = a.provisional;
         self.pending = Some(Vec::new());
         true
     }

@@ -665,27 +665,7 @@ impl Inner {
         })
         .await;
         if let Ok(Some((frame, version, generation))) = done {
-            if self.caps().pull {
-                // A client that pulls does so after its own changes; this
-                // one came after the last of them.
-                self.ask_to_pull_again();
-            } else {
-                self.publish_doc(uri, frame, version, generation).await;
-            }
-        }
-    }
-
-    /// Asks a client that pulls diagnostics to pull them again, if it can
-    /// be asked.
-    fn ask_to_pull_again(&self) {
-        if self.caps().refresh_diagnostics {
-            // Not awaited: the server ends only once every handler has
-            // returned, and a client that has stopped answering (after
-            // `shutdown`) would keep it running.
-            let client = self.client.clone();
-            tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
-            });
+            self.publish_doc(uri, frame, version, generation).await;
         }
     }
 
@@ -750,7 +730,15 @@ impl Backend {
             ));
         }
         if inner.caps().pull {
-            inner.ask_to_pull_again();
+            if inner.caps().refresh_diagnostics {
+                // Not awaited here: the server ends only once every handler
+                // has returned, and a client that has stopped answering
+                // (after `shutdown`) would keep it running.
+                let client = inner.client.clone();
+                tokio::spawn(async move {
+                    let _ = client.workspace_diagnostic_refresh().await;
+                });
+            }
         } else {
             for (uri, frame, version, generation) in out {
                 inner.publish_doc(uri, frame, version, generation).await;
@@ -848,7 +836,7 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_string(),
                 register_options: serde_json::to_value(opts).ok(),
             };
-            // Not awaited, as in `Inner::ask_to_pull_again`.
+            // Not awaited, as the refresh in `apply_settings`.
             let client = inner.client.clone();
             tokio::spawn(async move {
                 if let Err(e) = client.register_capability(vec![reg]).await {
