@@ -313,17 +313,10 @@ impl Leaves {
         // Patterns share the few export lists they ask for.
         let mut named: Vec<(Option<&[Box<str>]>, Names)> = Vec::new();
         for p in &self.root_patterns {
-            let resolves = p.resolves.as_ref().map(|(e, within)| {
-                let e = e.as_deref();
-                let at = match named.iter().position(|(k, _)| *k == e) {
-                    Some(at) => at,
-                    None => {
-                        named.push((e, names(e)));
-                        named.len() - 1
-                    }
-                };
-                (at, *within)
-            });
+            let resolves = p
+                .resolves
+                .as_ref()
+                .map(|(e, within)| (names_for(&mut named, e.as_deref(), &names), *within));
             if let Some((at, _)) = resolves {
                 let n = &named[at].1;
                 if n.texts.is_empty() && n.sites.is_empty() {
@@ -349,13 +342,8 @@ impl Leaves {
             .as_ref()
             .filter(|_| !live.iter().flatten().any(|r| r.always))
             .and_then(|needles| {
-                let all = match named.iter().find(|(k, _)| k.is_none()) {
-                    Some((_, all)) => all,
-                    None => {
-                        named.push((None, names(None)));
-                        &named[named.len() - 1].1
-                    }
-                };
+                let at = names_for(&mut named, None, &names);
+                let all = &named[at].1;
                 if all.texts.len() > MAX_NAMES {
                     return None;
                 }
@@ -517,6 +505,22 @@ impl Leaves {
                 left.pop();
                 ancestors.pop();
             }
+        }
+    }
+}
+
+/// Where in `named` the names for `exports` are, asked of `names` the
+/// first time.
+fn names_for<'e>(
+    named: &mut Vec<(Option<&'e [Box<str>]>, Names)>,
+    exports: Option<&'e [Box<str>]>,
+    names: &impl Fn(Option<&[Box<str>]>) -> Names,
+) -> usize {
+    match named.iter().position(|(k, _)| *k == exports) {
+        Some(at) => at,
+        None => {
+            named.push((exports, names(exports)));
+            named.len() - 1
         }
     }
 }
