@@ -606,7 +606,7 @@ impl Inner {
                 return None;
             }
             let out = (
-                publish_frame(&key, &doc, this.enc()),
+                this.push_frame(&key, &doc),
                 doc.version,
                 doc.generation,
                 doc.needs_settling(),
@@ -620,8 +620,10 @@ impl Inner {
         })
         .await;
         if let Ok(Some((frame, version, generation, unsettled))) = done {
-            self.publish_doc(uri.clone(), frame, version, generation)
-                .await;
+            if let Some(frame) = frame {
+                self.publish_doc(uri.clone(), frame, version, generation)
+                    .await;
+            }
             if unsettled {
                 tokio::spawn(self.clone().settle(uri, generation));
             }
@@ -651,13 +653,12 @@ impl Inner {
             if !doc.accept(analyzed) {
                 return None;
             }
-            let out = (!same).then(|| {
-                (
-                    publish_frame(&key, &doc, this.enc()),
-                    doc.version,
-                    doc.generation,
-                )
-            });
+            let out = match same {
+                true => None,
+                false => this
+                    .push_frame(&key, &doc)
+                    .map(|frame| (frame, doc.version, doc.generation)),
+            };
             drop(doc);
             // The fresh tree may belong to a document that rests meanwhile.
             this.rest_idle();
@@ -669,12 +670,17 @@ impl Inner {
         }
     }
 
-    /// Pushes an open document's diagnostics unless a newer analysis of it
-    /// exists by the time it is its turn to be sent.
+    /// The `publishDiagnostics` frame of an open document for a client
+    /// that is pushed diagnostics; `None` for one that pulls them, which
+    /// would not be sent it.
+    fn push_frame(&self, uri: &Uri, doc: &Document) -> Option<Frame> {
+        (!self.caps().pull).then(|| publish_frame(uri, doc, self.enc()))
+    }
+
+    /// Pushes an open document's diagnostics (a frame from
+    /// [`Inner::push_frame`]) unless a newer analysis of it exists by the
+    /// time it is its turn to be sent.
     async fn publish_doc(&self, uri: Uri, frame: Frame, version: i32, generation: u64) {
-        if self.caps().pull {
-            return;
-        }
         let _turn = self.publish_lock.lock().await;
         let current = self
             .docs
@@ -722,12 +728,9 @@ impl Backend {
         let mut out = Vec::new();
         for mut entry in inner.docs.iter_mut() {
             entry.reanalyze(&settings);
-            out.push((
-                entry.key().clone(),
-                publish_frame(entry.key(), &entry, inner.enc()),
-                entry.version,
-                entry.generation,
-            ));
+            if let Some(frame) = inner.push_frame(entry.key(), &entry) {
+                out.push((entry.key().clone(), frame, entry.version, entry.generation));
+            }
         }
         if inner.caps().pull {
             if inner.caps().refresh_diagnostics {
@@ -864,12 +867,12 @@ impl LanguageServer for Backend {
         // request right after `didOpen` then always sees findings.
         let mut doc = Document::new(lang, td.version, td.text, &inner.settings());
         inner.touch(&mut doc);
-        let frame = publish_frame(&td.uri, &doc, inner.enc());
+        let frame = inner.push_frame(&td.uri, &doc);
         let generation = doc.generation;
         inner.docs.insert(td.uri.clone(), doc);
         inner.rest_idle();
         let from_disk = inner.disk.remove(&td.uri).is_some();
-        if !inner.caps().pull {
+        if let Some(frame) = frame {
             inner
                 .publish_doc(td.uri, frame, td.version, generation)
                 .await;
