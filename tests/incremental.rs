@@ -75,8 +75,13 @@ fn run(ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
 
 /// `run` from `base`.
 fn run_on(base: &str, ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
+    run_in(Lang::TypeScript, base, ops, enc)
+}
+
+/// `run_on` in a language of its own.
+fn run_in(lang: Lang, base: &str, ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseError> {
     let settings = Settings::default();
-    let mut doc = Document::new(Lang::TypeScript, 1, base.to_string(), &settings);
+    let mut doc = Document::new(lang, 1, base.to_string(), &settings);
     let mut expected = base.to_string();
     for (v, batch) in ops.into_iter().enumerate() {
         let mut changes = Vec::new();
@@ -122,6 +127,11 @@ fn run_on(base: &str, ops: Vec<Vec<Op>>, enc: Encoding) -> Result<(), TestCaseEr
         // lagging tree is of an earlier text, but its findings are current.
         if doc.lagging {
             same_findings_as_fresh(&doc, &expected, &settings)?;
+            // An unsettled tree may have recovered from an error elsewhere
+            // otherwise than a fresh parse.
+            if !doc.unsettled {
+                same_statements_as_fresh(&doc, &expected)?;
+            }
         } else if !doc.unsettled {
             same_as_fresh(&doc, &expected, &settings)?;
         }
@@ -144,9 +154,9 @@ fn same_findings_as_fresh(
     settings: &Settings,
 ) -> Result<(), TestCaseError> {
     let fresh = engine::analyze_with(
-        &engine::parse(text, Lang::TypeScript, None).unwrap(),
+        &engine::parse(text, doc.lang, None).unwrap(),
         text,
-        Lang::TypeScript,
+        doc.lang,
         settings,
         engine::Fixes::Skip,
     );
@@ -154,9 +164,24 @@ fn same_findings_as_fresh(
     Ok(())
 }
 
+/// The top-level statements the document's analysis saw against those of
+/// a fresh parse: an analysis of one statement alone must not have missed
+/// it joining a neighbour, even where the findings would not show it.
+fn same_statements_as_fresh(doc: &Document, text: &str) -> Result<(), TestCaseError> {
+    let fresh = engine::parse(text, doc.lang, None).unwrap();
+    let root = fresh.root_node();
+    let mut cur = root.walk();
+    let fresh: Vec<(u16, std::ops::Range<usize>)> = root
+        .children(&mut cur)
+        .map(|c| (c.kind_id(), c.byte_range()))
+        .collect();
+    prop_assert_eq!(doc.statements().unwrap(), fresh);
+    Ok(())
+}
+
 /// The document's tree and findings against a fresh parse and analysis.
 fn same_as_fresh(doc: &Document, text: &str, settings: &Settings) -> Result<(), TestCaseError> {
-    let fresh_tree = engine::parse(text, Lang::TypeScript, None).unwrap();
+    let fresh_tree = engine::parse(text, doc.lang, None).unwrap();
     // Comments are extras: after some edits the parser attaches one at
     // the end of a block to the block, a fresh parse puts it after it.
     // Findings must not depend on that; the rest of the tree must match.
@@ -258,6 +283,165 @@ proptest! {
     fn typing_inside_statements_equals_fresh(ops in prop::collection::vec(prop::collection::vec(typing_op(), 1..3), 1..16)) {
         run_on(TYPING, ops, Encoding::Utf16)?;
     }
+
+    #[test]
+    fn typing_without_semicolons_equals_fresh(
+        ops in prop::collection::vec(prop::collection::vec(unterminated_op(), 1..3), 1..16),
+        js in any::<bool>(),
+    ) {
+        let lang = if js { Lang::JavaScript } else { Lang::TypeScript };
+        run_in(lang, &without_semicolons(TYPING), ops, Encoding::Utf16)?;
+    }
+
+    #[test]
+    fn joining_statements_without_semicolons_equals_fresh(
+        ops in prop::collection::vec(prop::collection::vec(joining_op(), 1..3), 1..6),
+        js in any::<bool>(),
+    ) {
+        let lang = if js { Lang::JavaScript } else { Lang::TypeScript };
+        run_in(lang, BARE, ops, Encoding::Utf16)?;
+    }
+}
+
+/// Statements without semicolons that end in each kind of tail: a name, a
+/// closing bracket, a string, a template, a number, a block; and an `if`
+/// and a `try` the next line could carry on; declarations a keyword at
+/// the end of the line before could take in. Most are expressions, which
+/// the start of a line can add to without a syntax error.
+const BARE: &str = "import { clerkClient } from '@clerk/clerk-sdk-node'\n\
+const users = await clerkClient.users.getUserList()\n\
+users[0].profileImageUrl\n\
+first = users[0]\n\
+router.get('/a', (req, res) => res.json(req.auth.claims))\n\
+if (first) console.log(first.externalAccounts[0].picture)\n\
+label = `n${first}`\n\
+try { first = 'x' } catch { first = 'y' }\n\
+// a note\n\
+n = 1\n\
+function g() {}\n\
+x = 2\n\
+class K {}\n\
+first = 'z'\n\
+res.json(req.auth.claims)\n\
+export default router\n";
+
+/// Edits where statements meet: at the start or the end of a line, what
+/// may join a statement to its neighbour, or keeps it apart.
+fn joining_op() -> impl Strategy<Value = Op> {
+    let start = prop::sample::select(vec![
+        "(x) || ",
+        "[x] || ",
+        "`t` + ",
+        "-x + ",
+        "+x + ",
+        "!x || ",
+        "x || ",
+        "async || ",
+        "type || ",
+        "as || ",
+        "of || ",
+        "await ",
+        "new ",
+        "typeof ",
+        "void ",
+        "/r/.test(x) || ",
+        "in || ",
+        "else ",
+        "finally ",
+        "y, ",
+        "let || ",
+        "declare || ",
+        "x",
+    ]);
+    let end = prop::sample::select(vec![
+        " || x",
+        " + 1",
+        ", async",
+        ", type",
+        ", let",
+        ", declare",
+        " as unknown",
+        ", x++",
+        " // c",
+        " /* c */",
+        ".y",
+        "(z)",
+        "[0]",
+        ", 'q'",
+        ", `q`",
+        ", 2",
+        ", x",
+        ", of",
+        ", await",
+        "\n",
+        "\n(x)",
+        "\nx",
+        "\n// c",
+        " else y()",
+        " finally {}",
+        "",
+    ]);
+    prop_oneof![
+        (0u32..17, start).prop_map(|(line, text)| Op::Edit {
+            line,
+            col: 0,
+            len_lines: 0,
+            len_cols: 0,
+            text: text.to_string(),
+        }),
+        (0u32..17, end).prop_map(|(line, text)| Op::Edit {
+            line,
+            col: 200,
+            len_lines: 0,
+            len_cols: 0,
+            text: text.to_string(),
+        }),
+        // Taking back what the start of a line got.
+        (0u32..17, 1u32..8).prop_map(|(line, len_cols)| Op::Edit {
+            line,
+            col: 0,
+            len_lines: 0,
+            len_cols,
+            text: String::new(),
+        }),
+    ]
+}
+
+/// `text` with the semicolons at the ends of its lines taken out, as
+/// projects written in that style have it.
+fn without_semicolons(text: &str) -> String {
+    text.replace(";\n", "\n")
+}
+
+/// `typing_op`, with what can make a line carry on the one before it or
+/// let the next carry it on: a bracket, an operator or a keyword at a
+/// line's start or end.
+fn unterminated_op() -> impl Strategy<Value = Op> {
+    let piece = prop_oneof![
+        4 => typing_op().prop_map(|op| match op {
+            Op::Edit { text, .. } => text,
+            Op::Replace(t) => t,
+        }),
+        1 => prop::sample::select(vec![
+            "(", "(x)", "[", "[0]", "`t`", "+", "++", "-", "!", "<", "/", ".", "?", "=",
+            "in ", "instanceof ", "as ", "else ", "catch ", "from ", "async", "declare",
+            "type", "let", "await", "export", "return", "yield", "new", "x", " y", "\n",
+            ";", "'s'", "1", "(x) || ", "[x].concat ", "`t` + ", "-x + ", "+x, ", "/r/.test(x) || ",
+            "<T>(x) || ", ", async", ", type", " + x", " as unknown", ", x++", "// c\n", "/* c */",
+            "\n// c\n",
+        ])
+        .prop_map(str::to_string),
+    ];
+    let len = prop_oneof![3 => Just(0u32), 1 => 1u32..3];
+    // Column 0 and the ends of lines are where statements meet.
+    let col = prop_oneof![2 => Just(0u32), 1 => Just(200u32), 3 => 0u32..60];
+    (0u32..17, col, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
+        line,
+        col,
+        len_lines: 0,
+        len_cols,
+        text,
+    })
 }
 
 /// Mostly small edits inside the lines of `TYPING`.
@@ -357,8 +541,6 @@ fn typing_that_can_change_other_statements_parses_the_file() {
         (9, 0, 0, "const k = require('@clerk/clerk-sdk-node'); "),
         // Hands the top-level options object to another call.
         (10, 0, 0, "createClerkClient(opts); "),
-        // Leaves the statement open to the next line: `(x)` there is a call.
-        (15, 2, 1, ""),
         // Changes what a name holds for the statements after it.
         (9, 8, 6, "claimz"),
         // An ignore comment anywhere in the file.
@@ -412,4 +594,73 @@ console.log(users.data);\n";
     assert!(!doc.lagging);
     assert!(doc.findings.is_empty());
     same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+}
+
+/// In a file without semicolons a statement is analysed alone when nothing
+/// can join it to its neighbours; a bracket, an operator or a keyword where
+/// two statements meet makes the file be parsed.
+#[test]
+fn statements_left_open_are_analysed_alone_unless_they_can_run_together() {
+    let settings = Settings::default();
+    let text = without_semicolons(TYPING);
+    let cases: &[(u32, u32, u32, &str, bool)] = &[
+        // Inside statements left open, with a comment or a statement after.
+        (5, 0, 0, "x", true),
+        (14, 9, 12, "acct.imageUrl", true),
+        // Taking out the semicolon of the last statement.
+        (16, 34, 0, "", true),
+        // At the start of a statement after one left open: a word keeps them
+        // apart, a bracket or a template joins them (`f(opts)\n(router)` is
+        // a call, `f(opts)\n`t`` a tagged template).
+        (3, 0, 0, "x", true),
+        (3, 0, 6, "(router)", false),
+        (3, 0, 6, "[router][0]", false),
+        (3, 0, 0, "`t` + ", false),
+        (3, 0, 0, "-1 + ", false),
+        // Words that can carry on the statement before, and how the parser
+        // tells `in` from a name that starts with it.
+        (3, 0, 6, "instanceof", false),
+        (3, 0, 0, "in1 || ", false),
+        (3, 0, 0, "init || ", true),
+        (16, 0, 5, "as =", false),
+        // At the end of one: a word that reaches into the next line.
+        (15, 2, 0, ", async", false),
+        (15, 2, 0, ", type", false),
+        (15, 2, 0, ", x", true),
+        (15, 2, 0, " + 1", true),
+        // A comment on the same line as the end of a statement left open.
+        (15, 2, 0, " // c", false),
+    ];
+    for lang in [Lang::TypeScript, Lang::JavaScript] {
+        for &(line, col, len, piece, alone) in cases {
+            let mut doc = Document::new(lang, 1, text.clone(), &settings);
+            typed(&mut doc, line, col, len, piece);
+            assert_eq!(doc.lagging, alone, "{piece:?} at {line}:{col} ({lang:?})");
+            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+            if alone {
+                same_statements_as_fresh(&doc, &doc.text).unwrap();
+            }
+        }
+    }
+}
+
+/// Found by `joining_statements_without_semicolons_equals_fresh`: the parser
+/// reads a class declaration and a next line that starts with `in` as one
+/// expression, so the `}` of a declaration does not end a statement for
+/// sure.
+#[test]
+fn a_declaration_runs_on_into_an_operator_on_the_next_line() {
+    let settings = Settings::default();
+    for lang in [Lang::TypeScript, Lang::JavaScript] {
+        let mut doc = Document::new(lang, 1, BARE.to_string(), &settings);
+        typed(&mut doc, 13, 0, 0, "in || ");
+        assert!(!doc.lagging, "{lang:?}");
+        same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
+        // A word there starts a statement of its own.
+        let mut doc = Document::new(lang, 1, BARE.to_string(), &settings);
+        typed(&mut doc, 13, 0, 0, "y || ");
+        assert!(doc.lagging, "{lang:?}");
+        same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+        same_statements_as_fresh(&doc, &doc.text).unwrap();
+    }
 }

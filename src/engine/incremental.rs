@@ -72,16 +72,33 @@ pub struct State {
     wire_names: Vec<String>,
 }
 
+impl State {
+    /// Kind id and byte range of each top-level node (statement or
+    /// comment) the analysis saw, in order: what a fresh parse of the same
+    /// text must agree with.
+    pub fn statements(&self) -> impl Iterator<Item = (u16, Range<usize>)> + '_ {
+        self.tops
+            .iter()
+            .map(|&(kind, start, end)| (kind, start..end))
+    }
+}
+
 /// How a top-level statement ends, for what may follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
     /// A comment, which automatic semicolon insertion looks through.
     Comment,
-    /// With `;`, or the `}` of a function, class or other declaration: no
-    /// text after it can continue it.
+    /// With `;`: only a keyword that cannot start a statement (`else`) can
+    /// carry it on.
     Closed,
-    /// Anything else (`x = y` without a semicolon, an expression that ends
-    /// in `}`): `(z)` on the next line would make it a call.
+    /// Without `;`, in a closing bracket, a string, a name or a number
+    /// (`x = f(y)`, `x = y`, and declarations: the parser reads
+    /// `class K {}` followed by `in x` as one expression): the next line
+    /// carries it on only if it starts with a bracket, an operator or a few
+    /// keywords (`(z)` makes it a call); see [`stops_before`].
+    Bare,
+    /// Anything else (an operator, a keyword that takes something after it,
+    /// a comment inside the statement at its end).
     Open,
     /// A syntax error, or a statement holding one: error recovery may take
     /// in text from either side of it.
@@ -95,31 +112,211 @@ fn end_of(node: Node, src: &str) -> End {
     if node.kind() == "comment" || node.kind() == "html_comment" {
         return End::Comment;
     }
-    let closed = match src.as_bytes().get(node.end_byte().wrapping_sub(1)) {
-        Some(b';') => true,
-        Some(b'}') => {
-            let decl = match node.kind() {
-                "export_statement" => node.field("declaration"),
-                _ => Some(node),
-            };
-            decl.is_some_and(|d| {
-                matches!(
-                    d.kind(),
-                    "function_declaration"
-                        | "generator_function_declaration"
-                        | "class_declaration"
-                        | "abstract_class_declaration"
-                        | "interface_declaration"
-                        | "enum_declaration"
-                )
-            })
-        }
-        _ => false,
-    };
+    let closed = src.as_bytes().get(node.end_byte().wrapping_sub(1)) == Some(&b';');
     if closed {
         End::Closed
+    } else if bare_tail(node, src) {
+        End::Bare
     } else {
         End::Open
+    }
+}
+
+/// Whether the last token of `node` is one after which a line that starts
+/// with a plain word begins a new statement: a closing bracket, a string or
+/// template, a number, or a name that is no keyword reaching on.
+fn bare_tail(node: Node, src: &str) -> bool {
+    let mut last = node;
+    while let Some(child) = last.child(last.child_count().wrapping_sub(1)) {
+        last = child;
+    }
+    if last.is_extra() || last.is_missing() {
+        return false;
+    }
+    let bytes = src.as_bytes();
+    let end = last.end_byte();
+    match bytes.get(..end).and_then(|b| b.last()) {
+        Some(b')' | b']' | b'}' | b'\'' | b'"' | b'`') => true,
+        Some(&b) if is_word_byte(b) => {
+            let len = bytes[..end]
+                .iter()
+                .rev()
+                .take_while(|b| is_word_byte(**b))
+                .count();
+            let start = end - len;
+            start.checked_sub(1).is_none_or(|p| bytes[p].is_ascii())
+                && !JOINING_WORDS.contains(&&src[start..end])
+        }
+        _ => false,
+    }
+}
+
+/// Words after which the next line may go on with the same statement or
+/// expression (`async` / `function`, `type` / `A = B`, `export` /
+/// `default`), or which on the next line may go on with the one before
+/// (`else`, `catch`, `from`, `as`): keywords, contextual or not, that take
+/// something after them or come after something.
+const JOINING_WORDS: &[&str] = &[
+    "abstract",
+    "accessor",
+    "as",
+    "assert",
+    "asserts",
+    "async",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "declare",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "finally",
+    "for",
+    "from",
+    "function",
+    "get",
+    "global",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "infer",
+    "instanceof",
+    "interface",
+    "is",
+    "keyof",
+    "let",
+    "meta",
+    "module",
+    "namespace",
+    "new",
+    "of",
+    "out",
+    "override",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "return",
+    "satisfies",
+    "set",
+    "static",
+    "switch",
+    "target",
+    "throw",
+    "try",
+    "type",
+    "typeof",
+    "unique",
+    "using",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
+
+/// Words that on a line of their own start may carry on the statement
+/// before: `else`, `catch`, `from` and the like. Other keywords only start
+/// statements.
+const CONTINUING_WORDS: &[&str] = &[
+    "as",
+    "assert",
+    "asserts",
+    "catch",
+    "else",
+    "extends",
+    "finally",
+    "from",
+    "implements",
+    "in",
+    "infer",
+    "instanceof",
+    "is",
+    "keyof",
+    "of",
+    "satisfies",
+    "while",
+    "with",
+];
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// Whether a statement that ends at `end` in a bare tail ([`End::Bare`])
+/// stops there when the statement at `next` follows it, whatever else the
+/// file holds. Tree-sitter's scanners (JavaScript and TypeScript alike) end
+/// it with an automatic semicolon when a line break, then white space and
+/// comments, come before a token that starts with a letter other than
+/// `in..`; and a plain word cannot carry on such a tail by the grammar. So
+/// it stops if its line ends with it and the next statement starts with a
+/// word that cannot carry on the one before.
+fn stops_before(src: &str, end: usize, next: usize) -> bool {
+    let bytes = src.as_bytes();
+    let Some(gap) = bytes.get(end..next) else {
+        return false;
+    };
+    if !ends_line(gap) || !gap.contains(&b'\n') {
+        return false;
+    }
+    let head_len = bytes[next..]
+        .iter()
+        .take_while(|b| is_word_byte(**b))
+        .count();
+    let head = &src[next..next + head_len];
+    // The scanners read `in` and `instanceof` by hand, as any letters that
+    // do not go on as an ASCII letter.
+    let letter_at = |n: usize| bytes.get(next + n).is_some_and(u8::is_ascii_alphabetic);
+    let operator = head.starts_with("in")
+        && (!letter_at(2) || head.starts_with("instanceof") && !letter_at(10));
+    head.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && !operator
+        && bytes.get(next + head_len).is_none_or(|b| b.is_ascii())
+        && !CONTINUING_WORDS.contains(&head)
+}
+
+/// Whether `gap`, after a statement, holds white space and comments only,
+/// with a line break before the first comment.
+fn ends_line(gap: &[u8]) -> bool {
+    let spaces = gap
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        .count();
+    match gap.get(spaces) {
+        None => true,
+        Some(b'\n') => only_comments(&gap[spaces..]),
+        Some(_) => false,
+    }
+}
+
+/// Whether `text` is white space and `//` or `/* */` comments only.
+fn only_comments(mut text: &[u8]) -> bool {
+    loop {
+        let ws = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        text = &text[ws..];
+        if text.is_empty() {
+            return true;
+        }
+        let rest = if let Some(line) = text.strip_prefix(b"//") {
+            memchr::memchr(b'\n', line).map_or(&[][..], |n| &line[n..])
+        } else if let Some(block) = text.strip_prefix(b"/*") {
+            match memchr::memmem::find(block, b"*/") {
+                Some(n) => &block[n + 2..],
+                None => return false,
+            }
+        } else {
+            return false;
+        };
+        text = rest;
     }
 }
 
@@ -432,7 +629,9 @@ pub fn analyze(
 /// `None` unless that is provably what a full analysis would find: the
 /// statement parses on its own without errors, to one statement of its old
 /// kind and bounds; neither it nor the statement before it (comments
-/// aside) can run on into its neighbour; neither it nor its neighbours held
+/// aside) can run on into its neighbour (they end with `;`, or in a bare
+/// tail followed by a line that starts with a plain word: see
+/// [`stops_before`]); neither it nor its neighbours held
 /// a syntax error; nothing in it binds Clerk or names a top-level options
 /// `const`; the value walk learns the same from it; no rule asked about
 /// text outside it; and the file has no ignore comments. A syntax error
@@ -471,11 +670,18 @@ pub fn splice(
     let code = |e: &&End| **e != End::Comment;
     let before = prev.ends[..i].iter().rev().find(code);
     let after = prev.ends[i + 1..].iter().find(code);
-    if matches!(before, Some(End::Open | End::Broken))
-        || prev.ends[i] == End::Broken
-        || after == Some(&End::Broken)
-    {
+    if before == Some(&End::Broken) || prev.ends[i] == End::Broken || after == Some(&End::Broken) {
         return None;
+    }
+    // The statement before, left open, must stop where it did whatever the
+    // edits made of this one's start.
+    let code_at = |j: &usize| prev.ends[*j] != End::Comment;
+    if let Some(j) = (0..i).rev().find(code_at) {
+        match prev.ends[j] {
+            End::Open => return None,
+            End::Bare if !stops_before(src, prev.tops[j].2, start) => return None,
+            _ => {}
+        }
     }
     let range = start..new_end;
     let text = src.get(range.clone())?;
@@ -487,16 +693,26 @@ pub fn splice(
     let tree = super::parse_range(src, lang, range.clone())?;
     let root = tree.root_node();
     let stmt = root.child(0).filter(|_| root.child_count() == 1)?;
+    let moved = |p: usize| if p >= end { p - end + new_end } else { p };
+    // Left open, the statement must stop where it ends now whatever follows:
+    // nothing but the end of the file, or a statement on a later line.
+    let stops = match end_of(stmt, src) {
+        End::Closed => true,
+        End::Bare => match (i + 1..prev.tops.len()).find(code_at) {
+            None => ends_line(&src.as_bytes()[new_end..]),
+            Some(k) => stops_before(src, new_end, moved(prev.tops[k].1)),
+        },
+        End::Open | End::Comment | End::Broken => false,
+    };
     if root.has_error()
         || stmt.kind_id() != kind
         || stmt.byte_range() != range
-        || end_of(stmt, src) != End::Closed
+        || !stops
         || !top_level_object_consts(&[stmt], src).is_empty()
     {
         return None;
     }
 
-    let moved = |p: usize| if p >= end { p - end + new_end } else { p };
     let (walked, cache) = walk.splice(i, stmt, &tree, src, moved)?;
     let mut facts = prev.facts.moved(moved);
     facts.view = Some(range.clone());

@@ -387,6 +387,12 @@ impl Document {
         true
     }
 
+    /// The top-level statements the latest analysis saw (see
+    /// [`State::statements`]), when it left a state.
+    pub fn statements(&self) -> Option<Vec<(u16, std::ops::Range<usize>)>> {
+        self.state.as_ref().map(|s| s.statements().collect())
+    }
+
     pub fn is_fresh(&self) -> bool {
         self.analyzed == self.generation
     }
