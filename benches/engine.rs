@@ -69,18 +69,25 @@ fn query_compile(c: &mut Criterion) {
 /// Characters are typed at the start of the middle line and deleted again,
 /// as the latency driver does over stdio; `breaking_the_syntax` types them
 /// before the `export` of the first function from there, so that every
-/// other version holds a syntax error at the edit.
+/// other version holds a syntax error at the edit; `without_semicolons`
+/// types them at the middle line of the same file written without the
+/// semicolons that end its lines.
 fn keystroke(c: &mut Criterion) {
     let settings = Settings::default();
     let mut g = c.benchmark_group("keystroke");
     let uri: Uri = "file:///bench/typing.ts".parse().unwrap();
-    for (lines, breaking) in [
-        (1_000usize, false),
-        (10_000, false),
-        (1_000, true),
-        (10_000, true),
+    for (lines, breaking, bare) in [
+        (1_000usize, false, false),
+        (10_000, false, false),
+        (1_000, true, false),
+        (10_000, true, false),
+        (1_000, false, true),
+        (10_000, false, true),
     ] {
-        let text = gen::clerk_file(lines);
+        let text = match bare {
+            false => gen::clerk_file(lines),
+            true => gen::without_semicolons(&gen::clerk_file(lines)),
+        };
         let line = match breaking {
             false => lines / 2,
             true => text
@@ -92,9 +99,10 @@ fn keystroke(c: &mut Criterion) {
         } as u32;
         let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
         let mut typed = false;
-        let id = match breaking {
-            false => BenchmarkId::from_parameter(lines),
-            true => BenchmarkId::new("breaking_the_syntax", lines),
+        let id = match (breaking, bare) {
+            (true, _) => BenchmarkId::new("breaking_the_syntax", lines),
+            (false, true) => BenchmarkId::new("without_semicolons", lines),
+            (false, false) => BenchmarkId::from_parameter(lines),
         };
         g.bench_function(id, |b| {
             b.iter(|| {

@@ -36,6 +36,12 @@ pub fn clerk_file(lines: usize) -> String {
     s
 }
 
+/// `text` with the semicolons that end its lines taken out, as code
+/// written in that style has it.
+pub fn without_semicolons(text: &str) -> String {
+    text.replace(";\n", "\n")
+}
+
 /// Ordinary JavaScript of about `bytes` bytes that never mentions Clerk.
 pub fn plain_js_file(seed: usize, bytes: usize) -> String {
     let mut s = String::from(
