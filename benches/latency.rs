@@ -219,6 +219,9 @@ enum Spot {
     /// Before `export` of the first function at or after the middle line:
     /// every other version has a syntax error right at the edit.
     BreaksSyntax,
+    /// At the middle line of the same file written without the semicolons
+    /// that end its lines.
+    WithoutSemicolons,
 }
 
 /// Typing latency: median and p99 until the client has decoded the
@@ -238,6 +241,9 @@ fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Sp
         1 => gen::clerk_file(lines),
         n => gen::mixed_file(lines, n),
     };
+    if spot == Spot::WithoutSemicolons {
+        text = gen::without_semicolons(&text);
+    }
     if broken {
         // A statement left half typed at the end of the file.
         text.push_str("const pending = clerkClient.users.\n");
@@ -249,7 +255,7 @@ fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Sp
     let first = s.wait_diagnostics(uri, 1);
     let findings = first.diagnostics.len();
     let line = match spot {
-        Spot::Middle => lines / 2,
+        Spot::Middle | Spot::WithoutSemicolons => lines / 2,
         Spot::BreaksSyntax => text
             .lines()
             .enumerate()
@@ -367,6 +373,7 @@ fn main() {
             (false, Spot::Middle),
             (true, Spot::Middle),
             (false, Spot::BreaksSyntax),
+            (false, Spot::WithoutSemicolons),
         ] {
             if clerk_every > 1 && (broken || spot != Spot::Middle) {
                 continue;
@@ -376,7 +383,11 @@ fn main() {
                 "didChange -> publishDiagnostics, {lines} lines{}{}{} ({} findings), {edits} edits: median {}, p99 {} (p99/median {:.2}); frame read before decoding: median {}",
                 if clerk_every > 1 { format!(", one block in {clerk_every} using Clerk") } else { String::new() },
                 if broken { " with a syntax error elsewhere" } else { "" },
-                if spot == Spot::BreaksSyntax { ", every other keystroke breaking the syntax there" } else { "" },
+                match spot {
+                    Spot::BreaksSyntax => ", every other keystroke breaking the syntax there",
+                    Spot::WithoutSemicolons => ", without semicolons",
+                    Spot::Middle => "",
+                },
                 t.findings,
                 ms(t.median),
                 ms(t.p99),
