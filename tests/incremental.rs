@@ -607,8 +607,8 @@ fn statements_left_open_are_analysed_alone_unless_they_can_run_together() {
         // Inside statements left open, with a comment or a statement after.
         (5, 0, 0, "x", true),
         (14, 9, 12, "acct.imageUrl", true),
-        // Taking out the semicolon of the last statement.
-        (16, 34, 0, "", true),
+        // At the end of the last statement.
+        (16, 200, 0, " + 'x'", true),
         // At the start of a statement after one left open: a word keeps them
         // apart, a bracket or a template joins them (`f(opts)\n(router)` is
         // a call, `f(opts)\n`t`` a tagged template).
