@@ -16,6 +16,7 @@ use tree_sitter::{Node, Tree};
 use super::{
     facts::{Facts, Kept},
     finish,
+    fixers::is_word,
     lang::Lang,
     limits, run_rules,
     values::WalkCache,
@@ -137,11 +138,11 @@ fn bare_tail(node: Node, src: &str) -> bool {
     let end = last.end_byte();
     match bytes.get(..end).and_then(|b| b.last()) {
         Some(b')' | b']' | b'}' | b'\'' | b'"' | b'`') => true,
-        Some(&b) if is_word_byte(b) => {
+        Some(&b) if is_word(b) => {
             let len = bytes[..end]
                 .iter()
                 .rev()
-                .take_while(|b| is_word_byte(**b))
+                .take_while(|b| is_word(**b))
                 .count();
             let start = end - len;
             start.checked_sub(1).is_none_or(|p| bytes[p].is_ascii())
@@ -248,10 +249,6 @@ const CONTINUING_WORDS: &[&str] = &[
     "with",
 ];
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
-}
-
 /// Whether a statement that ends at `end` in a bare tail ([`End::Bare`])
 /// stops there when the statement at `next` follows it, whatever else the
 /// file holds. Tree-sitter's scanners (JavaScript and TypeScript alike) end
@@ -268,10 +265,7 @@ fn stops_before(src: &str, end: usize, next: usize) -> bool {
     if !ends_line(gap) || !gap.contains(&b'\n') {
         return false;
     }
-    let head_len = bytes[next..]
-        .iter()
-        .take_while(|b| is_word_byte(**b))
-        .count();
+    let head_len = bytes[next..].iter().take_while(|b| is_word(**b)).count();
     let head = &src[next..next + head_len];
     // The scanners read `in` and `instanceof` by hand, as any letters that
     // do not go on as an ASCII letter.

@@ -174,7 +174,8 @@ pub(crate) fn text<'a>(n: Node, src: &'a str) -> &'a str {
     src.get(n.byte_range()).unwrap_or("")
 }
 
-fn is_word(b: u8) -> bool {
+/// Whether `b` can be part of a name (ASCII letters, digits, `_`, `$`).
+pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
