@@ -661,16 +661,16 @@ pub fn splice(
     // A syntax error elsewhere in the file is no reason to decline, but it
     // must be a whole statement away: recovery from it can reach into its
     // neighbours.
-    let code = |e: &&End| **e != End::Comment;
-    let before = prev.ends[..i].iter().rev().find(code);
-    let after = prev.ends[i + 1..].iter().find(code);
-    if before == Some(&End::Broken) || prev.ends[i] == End::Broken || after == Some(&End::Broken) {
+    let code = |j: &usize| prev.ends[*j] != End::Comment;
+    let before = (0..i).rev().find(code);
+    let after = (i + 1..prev.ends.len()).find(code);
+    let broken = |j: Option<usize>| j.is_some_and(|j| prev.ends[j] == End::Broken);
+    if broken(before) || prev.ends[i] == End::Broken || broken(after) {
         return None;
     }
     // The statement before, left open, must stop where it did whatever the
     // edits made of this one's start.
-    let code_at = |j: &usize| prev.ends[*j] != End::Comment;
-    if let Some(j) = (0..i).rev().find(code_at) {
+    if let Some(j) = before {
         match prev.ends[j] {
             End::Open => return None,
             End::Bare if !stops_before(src, prev.tops[j].2, start) => return None,
@@ -692,7 +692,7 @@ pub fn splice(
     // nothing but the end of the file, or a statement on a later line.
     let stops = match end_of(stmt, src) {
         End::Closed => true,
-        End::Bare => match (i + 1..prev.tops.len()).find(code_at) {
+        End::Bare => match after {
             None => ends_line(&src.as_bytes()[new_end..]),
             Some(k) => stops_before(src, new_end, moved(prev.tops[k].1)),
         },
