@@ -25,13 +25,53 @@ pub const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 /// Longest header line; longer ones are garbage, skipped unbuffered.
 const MAX_HEADER_LINE: usize = 8 * 1024;
 
-/// One complete frame, header included, ready to write.
-pub type Frame = Vec<u8>;
+/// Room for the longest header, `Content-Length: ` with twenty digits and
+/// the blank line, in front of a body written by [`Frame::buffer`]'s user.
+const HEAD_ROOM: usize = 40;
+
+/// One complete frame, header included, ready to write. The body is written
+/// once, after room left for the header: a publish of thousands of
+/// diagnostics is over a megabyte, and copying it behind a header cost as
+/// much as writing it.
+pub struct Frame {
+    buf: Vec<u8>,
+    start: usize,
+}
+
+impl Frame {
+    /// An empty body with room for `capacity` bytes and the header.
+    pub fn buffer(capacity: usize) -> Vec<u8> {
+        let mut buf = Vec::with_capacity(HEAD_ROOM + capacity);
+        buf.resize(HEAD_ROOM, 0);
+        buf
+    }
+
+    /// The frame of the body written into `buf` after [`Frame::buffer`].
+    pub fn seal(mut buf: Vec<u8>) -> Frame {
+        let len = buf.len().saturating_sub(HEAD_ROOM);
+        let head = format!("Content-Length: {len}\r\n\r\n");
+        let start = HEAD_ROOM - head.len();
+        buf[start..HEAD_ROOM].copy_from_slice(head.as_bytes());
+        Frame { buf, start }
+    }
+
+    /// The body alone.
+    pub fn body(&self) -> &[u8] {
+        &self.buf[HEAD_ROOM..]
+    }
+}
+
+impl std::ops::Deref for Frame {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+}
 
 pub fn frame(body: &[u8]) -> Frame {
-    let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    f.extend_from_slice(body);
-    f
+    let mut buf = Frame::buffer(body.len());
+    buf.extend_from_slice(body);
+    Frame::seal(buf)
 }
 
 fn error_frame(id: Id, code: ErrorCode, message: String) -> Frame {
@@ -257,14 +297,15 @@ where
             let _ = replies.send(reply).await;
             continue;
         }
-        let mut body = vec![0; len];
-        if r.read_exact(&mut body).await.is_err() {
+        let mut buf = Frame::buffer(len);
+        buf.resize(HEAD_ROOM + len, 0);
+        if r.read_exact(&mut buf[HEAD_ROOM..]).await.is_err() {
             tracing::warn!("input ended inside a message of {len} bytes");
             return;
         }
-        match check_body(&body) {
+        let f = Frame::seal(buf);
+        match check_body(f.body()) {
             Ok(()) => {
-                let f = frame(&body);
                 if server.write_all(&f).await.is_err() || server.flush().await.is_err() {
                     return;
                 }
@@ -286,11 +327,12 @@ pub async fn relay<R: AsyncRead + Unpin>(output: R, frames: mpsc::Sender<Frame>)
             Ok(Header::Length(n)) => n,
             _ => return,
         };
-        let mut body = vec![0; len];
-        if r.read_exact(&mut body).await.is_err() {
+        let mut buf = Frame::buffer(len);
+        buf.resize(HEAD_ROOM + len, 0);
+        if r.read_exact(&mut buf[HEAD_ROOM..]).await.is_err() {
             return;
         }
-        if frames.send(frame(&body)).await.is_err() {
+        if frames.send(Frame::seal(buf)).await.is_err() {
             return;
         }
     }

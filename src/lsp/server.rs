@@ -153,7 +153,7 @@ fn write_range(body: &mut Vec<u8>, r: &LspRange) {
 /// finding, which halves the work for files with thousands of findings.
 pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     // About 350 bytes a diagnostic: sized once rather than doubled along.
-    let mut body = Vec::with_capacity(256 + doc.findings.len() * 360);
+    let mut body = Frame::buffer(256 + doc.findings.len() * 360);
     let mut constants: Vec<((&'static str, Severity), Vec<u8>)> = Vec::new();
     // Findings of one analysis share equal messages (`engine::run_rules`):
     // each is escaped once, then copied.
@@ -194,9 +194,9 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     body.extend_from_slice(doc.version.to_string().as_bytes());
     body.extend_from_slice(b"}}");
     if written.is_err() {
-        body.clear();
+        return guard::frame(&[]);
     }
-    guard::frame(&body)
+    Frame::seal(body)
 }
 
 /// How long typing must pause before an unsettled tree is parsed afresh: a
