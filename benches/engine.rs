@@ -123,5 +123,28 @@ fn keystroke(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, per_file_size, fix_all, query_compile, keystroke);
+/// The `publishDiagnostics` frame of an analysed document alone: at
+/// thousands of findings, as much of a keystroke as the analysis.
+fn publish(c: &mut Criterion) {
+    let settings = Settings::default();
+    let mut g = c.benchmark_group("publish");
+    let uri: Uri = "file:///bench/typing.ts".parse().unwrap();
+    for lines in [1_000usize, 10_000] {
+        let doc = Document::new(Lang::TypeScript, 1, gen::clerk_file(lines), &settings);
+        g.throughput(Throughput::Elements(doc.findings.len() as u64));
+        g.bench_function(BenchmarkId::from_parameter(lines), |b| {
+            b.iter(|| publish_frame(&uri, &doc, Encoding::Utf16).len())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    per_file_size,
+    fix_all,
+    query_compile,
+    keystroke,
+    publish
+);
 criterion_main!(benches);
