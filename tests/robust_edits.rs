@@ -304,7 +304,7 @@ fn run_document(
             prop_assert_eq!(nodes(doc.tree.as_ref().unwrap()), nodes(&fresh_tree));
         }
         // Every finding maps to a position and back.
-        for f in &doc.findings {
+        for f in doc.findings.iter() {
             let p = doc.position(f.range.start, enc);
             prop_assert_eq!(p, oracle_position(&expected, f.range.start, enc));
             prop_assert_eq!(doc.offset(p, enc), f.range.start);

@@ -14,11 +14,11 @@ use std::{
 use tree_sitter::{Node, Tree};
 
 use super::{
+    drop_suppressed,
     facts::{Facts, Kept},
-    finish,
     fixers::is_word,
     lang::Lang,
-    limits, run_rules,
+    limits, order, run_rules, suppress,
     values::WalkCache,
     Finding, Fixes, Settings,
 };
@@ -54,8 +54,11 @@ impl EditSpan {
 #[derive(Debug, Clone)]
 pub struct State {
     signature: u64,
-    /// Findings before ignore comments are applied.
-    raw: Vec<Finding>,
+    /// Findings before ignore comments are applied, [`order`]ed. Shared
+    /// with the output when no ignore comment applies, which is always so
+    /// for [`splice`]: at thousands of findings a copy is a good part of a
+    /// keystroke.
+    raw: Arc<Vec<Finding>>,
     /// False when a limit cut the analysis short: nothing of it can be reused.
     complete: bool,
     /// What the value walk learned per top-level statement.
@@ -331,8 +334,20 @@ fn occurrences(src: &str, names: &[String]) -> Vec<usize> {
     out
 }
 
+/// The findings of `raw` a user sees: all of them, shared, unless ignore
+/// comments silence some.
+fn shown(raw: &Arc<Vec<Finding>>, src: &str, tree: &Tree) -> Arc<Vec<Finding>> {
+    let sups = suppress::suppressions(src, Some(tree));
+    if sups.is_empty() {
+        return raw.clone();
+    }
+    let mut out = raw.to_vec();
+    drop_suppressed(&mut out, &sups, src);
+    Arc::new(out)
+}
+
 pub struct Output {
-    pub findings: Vec<Finding>,
+    pub findings: Arc<Vec<Finding>>,
     pub state: Arc<State>,
     /// Whether only part of the tree was queried.
     pub partial: bool,
@@ -513,20 +528,23 @@ pub fn analyze(
     let ends: Vec<End> = children.iter().map(|c| end_of(*c, src)).collect();
     let wired = occurrences(src, &wire_names);
     // What this analysis leaves for the next, whichever way it went.
-    let output = |raw: Vec<Finding>, partial: bool| Output {
-        findings: finish(raw.clone(), src, tree),
-        state: Arc::new(State {
-            signature: sig,
-            complete: !raw.iter().any(limits::is_limit),
-            raw,
-            walk: facts.walked.get().map(|w| w.cache()),
-            tops: tops(&children),
-            ends: ends.clone(),
-            facts: facts.keep(),
-            wired: wired.clone(),
-            wire_names: wire_names.clone(),
-        }),
-        partial,
+    let output = |raw: Vec<Finding>, partial: bool| {
+        let raw = Arc::new(order(raw));
+        Output {
+            findings: shown(&raw, src, tree),
+            state: Arc::new(State {
+                signature: sig,
+                complete: !raw.iter().any(limits::is_limit),
+                raw,
+                walk: facts.walked.get().map(|w| w.cache()),
+                tops: tops(&children),
+                ends: ends.clone(),
+                facts: facts.keep(),
+                wired: wired.clone(),
+                wire_names: wire_names.clone(),
+            }),
+            partial,
+        }
     };
     let full = |facts: &Facts| {
         output(
@@ -568,7 +586,7 @@ pub fn analyze(
         .collect();
     affected.extend(next);
     let mut kept = Vec::with_capacity(prev.raw.len());
-    for f in &prev.raw {
+    for f in prev.raw.iter() {
         let Some(range) = shift(&f.range, edits) else {
             continue;
         };
@@ -723,16 +741,18 @@ pub fn splice(
     if facts.escaped.get() || fresh.iter().any(limits::is_limit) {
         return None;
     }
+    // The statement's findings are replaced; edits inside it move only
+    // those after it. Ordered, they are a run of their own.
+    let before = prev.raw.partition_point(|f| f.range.start < start);
+    let after = prev.raw.partition_point(|f| f.range.start < end);
     let mut raw = Vec::with_capacity(prev.raw.len() + fresh.len());
-    for f in &prev.raw {
-        if old.contains(&f.range.start) {
-            continue;
-        }
-        let mut f = f.clone();
-        f.range = moved(f.range.start)..moved(f.range.end);
-        raw.push(f);
-    }
+    raw.extend_from_slice(&prev.raw[..before]);
     raw.extend(fresh);
+    raw.extend(prev.raw[after..].iter().map(|f| Finding {
+        range: moved(f.range.start)..moved(f.range.end),
+        ..f.clone()
+    }));
+    let raw = Arc::new(order(raw));
     let mut tops = prev.tops.clone();
     for t in &mut tops[i..] {
         t.1 = moved(t.1);
@@ -740,7 +760,8 @@ pub fn splice(
     }
     tops[i].2 = new_end;
     Some(Output {
-        findings: finish(raw.clone(), src, &tree),
+        // No ignore comments (see above): what is shown is all there is.
+        findings: raw.clone(),
         state: Arc::new(State {
             signature: prev.signature,
             raw,

@@ -460,28 +460,39 @@ fn fill_replaces_known_names_once() {
 
 /// Orders findings, drops duplicates (two patterns of one rule on one
 /// range) and applies ignore comments.
-pub(crate) fn finish(mut out: Vec<Finding>, src: &str, tree: &Tree) -> Vec<Finding> {
+pub(crate) fn finish(out: Vec<Finding>, src: &str, tree: &Tree) -> Vec<Finding> {
+    let mut out = order(out);
+    let sups = suppress::suppressions(src, Some(tree));
+    if !sups.is_empty() {
+        drop_suppressed(&mut out, &sups, src);
+    }
+    out
+}
+
+/// Findings sorted by place, each rule's finding at one range once.
+pub(crate) fn order(mut out: Vec<Finding>) -> Vec<Finding> {
     out.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.id).cmp(&(b.range.start, b.range.end, b.rule.id))
     });
     out.dedup_by(|a, b| a.rule.id == b.rule.id && a.range == b.range);
-    let sups = suppress::suppressions(src, Some(tree));
-    if !sups.is_empty() {
-        let mut suppressed = Vec::new();
-        // Sorted findings: count lines from the previous one, not from the start.
-        let (mut line, mut at) = (0, 0);
-        out.retain(|f| {
-            line += memchr::memchr_iter(b'\n', &src.as_bytes()[at..f.range.start]).count();
-            at = f.range.start;
-            let keep = !suppress::is_suppressed(&sups, line, f.rule.id);
-            if !keep {
-                suppressed.push((f.rule.id, f.range.clone()));
-            }
-            keep
-        });
-        fixers::forget_fixes_over(&mut out, &suppressed);
-    }
     out
+}
+
+/// Takes the findings ignore comments silence out of [`order`]ed ones.
+pub(crate) fn drop_suppressed(out: &mut Vec<Finding>, sups: &[suppress::Suppression], src: &str) {
+    let mut suppressed = Vec::new();
+    // Sorted findings: count lines from the previous one, not from the start.
+    let (mut line, mut at) = (0, 0);
+    out.retain(|f| {
+        line += memchr::memchr_iter(b'\n', &src.as_bytes()[at..f.range.start]).count();
+        at = f.range.start;
+        let keep = !suppress::is_suppressed(sups, line, f.rule.id);
+        if !keep {
+            suppressed.push((f.rule.id, f.range.clone()));
+        }
+        keep
+    });
+    fixers::forget_fixes_over(out, &suppressed);
 }
 
 /// The official entries a finding covers: narrowed by the rule's

@@ -27,7 +27,8 @@ pub struct Document {
     /// with analysis running off the protocol loop.
     pub text: Arc<str>,
     pub tree: Option<Tree>,
-    pub findings: Vec<Finding>,
+    /// Shared with the state for the next analysis.
+    pub findings: Arc<Vec<Finding>>,
     /// Generation `findings` (and `tree`) belong to.
     pub analyzed: u64,
     /// What the last analysis leaves for an incremental one.
@@ -102,7 +103,7 @@ pub struct Snapshot {
 pub struct Analyzed {
     pub generation: u64,
     pub tree: Option<Tree>,
-    pub findings: Vec<Finding>,
+    pub findings: Arc<Vec<Finding>>,
     state: Option<Arc<State>>,
     /// Whether only edited statements were analysed.
     pub partial: bool,
@@ -125,7 +126,7 @@ impl Snapshot {
             return Some(Analyzed {
                 generation: self.generation,
                 tree: None,
-                findings,
+                findings: Arc::new(findings),
                 state: None,
                 partial: false,
                 unsettled: false,
@@ -165,12 +166,12 @@ impl Snapshot {
             }
             // Out of parse budget: saying so beats parsing again.
             None if self.lang.is_grammar() => (
-                vec![limits::finding(limits::Skip::ParseTimeout)],
+                Arc::new(vec![limits::finding(limits::Skip::ParseTimeout)]),
                 None,
                 false,
             ),
             None => (
-                engine::analyze_source(&self.text, self.lang, settings),
+                Arc::new(engine::analyze_source(&self.text, self.lang, settings)),
                 None,
                 false,
             ),
@@ -232,7 +233,7 @@ impl Document {
             rope: Rope::from_str(&text),
             text: text.into(),
             tree: None,
-            findings: Vec::new(),
+            findings: Arc::default(),
             analyzed: u64::MAX,
             state: None,
             pending: None,
