@@ -146,7 +146,11 @@ struct Server {
 
 impl Server {
     fn spawn() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
+        // Another build (an earlier commit's, say) can be measured with the
+        // same driver: `CLERK_CORE2_LSP_BIN=path cargo bench --bench latency`.
+        let bin = std::env::var_os("CLERK_CORE2_LSP_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_clerk-core2-lsp").into());
+        let mut child = Command::new(bin)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -427,7 +431,12 @@ fn main() {
         .unwrap_or_default();
     let run = |name: &str| name.contains(filter.as_str());
     let text = gen::clerk_file(1_000);
-    println!("clerk-core2-lsp latency driver (release binary over stdio)");
+    println!(
+        "clerk-core2-lsp latency driver (release binary over stdio{})",
+        std::env::var("CLERK_CORE2_LSP_BIN")
+            .map(|b| format!(": {b}"))
+            .unwrap_or_default()
+    );
     if run("cold") {
         let cold = cold_start(&text);
         println!(
