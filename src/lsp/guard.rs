@@ -48,7 +48,9 @@ impl Frame {
 
     /// The frame of the body written into `buf` after [`Frame::buffer`].
     pub fn seal(mut buf: Vec<u8>) -> Frame {
-        let len = buf.len().saturating_sub(HEAD_ROOM);
+        // Shorter than the room (not from `buffer`): an empty body.
+        buf.resize(buf.len().max(HEAD_ROOM), 0);
+        let len = buf.len() - HEAD_ROOM;
         let head = format!("Content-Length: {len}\r\n\r\n");
         let start = HEAD_ROOM - head.len();
         buf[start..HEAD_ROOM].copy_from_slice(head.as_bytes());
@@ -461,4 +463,22 @@ fn injected_panic(method: &str) -> bool {
         .get_or_init(|| std::env::var("CLERK_CORE2_TEST_PANIC_METHOD").ok())
         .as_deref()
         == Some(method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_is_its_header_then_its_body() {
+        assert_eq!(&*frame(b"{}"), b"Content-Length: 2\r\n\r\n{}");
+        assert_eq!(frame(b"{}").body(), b"{}");
+        let mut buf = Frame::buffer(4);
+        buf.extend_from_slice("{\"é\"}".as_bytes());
+        assert_eq!(
+            &*Frame::seal(buf),
+            "Content-Length: 6\r\n\r\n{\"é\"}".as_bytes()
+        );
+        assert_eq!(&*Frame::seal(Vec::new()), b"Content-Length: 0\r\n\r\n");
+    }
 }
