@@ -3,8 +3,8 @@
 //! Run with `cargo bench --bench latency`.
 use std::{
     io::{BufRead, BufReader, Read, Write},
-    process::{Child, ChildStdin, Command, Stdio},
-    sync::mpsc,
+    process::{Child, ChildStdin, ChildStdout, Command, Stdio},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -138,11 +138,20 @@ fn decode(buf: &[u8], received: Instant) -> Msg {
 }
 
 struct Server {
-    child: Child,
+    child: Arc<Mutex<Child>>,
     stdin: ChildStdin,
-    rx: mpsc::Receiver<Msg>,
+    /// Editors read their server's output on the thread that handles it
+    /// (Neovim's and VS Code's extension host's event loops), in chunks of
+    /// this size: so does this driver, with no hand-over between threads
+    /// inside a measurement.
+    out: BufReader<ChildStdout>,
+    /// When the last message arrived; a watchdog kills a server silent for
+    /// `SILENT` while a message is awaited, so that a bench cannot hang.
+    heard: Arc<Mutex<Option<Instant>>>,
     next_id: i64,
 }
+
+const SILENT: Duration = Duration::from_secs(30);
 
 impl Server {
     fn spawn() -> Server {
@@ -157,41 +166,50 @@ impl Server {
             .spawn()
             .expect("server starts");
         let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            // Editors read their server's output in chunks of this size.
-            let mut r = BufReader::with_capacity(1 << 16, stdout);
-            loop {
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length:") {
-                        len = v.trim().parse().unwrap();
-                    }
-                }
-                let mut buf = vec![0; len];
-                if r.read_exact(&mut buf).is_err() {
-                    return;
-                }
-                if tx.send(decode(&buf, Instant::now())).is_err() {
-                    return;
-                }
+        let out = BufReader::with_capacity(1 << 16, child.stdout.take().unwrap());
+        let child = Arc::new(Mutex::new(child));
+        let heard = Arc::new(Mutex::new(None::<Instant>));
+        let (watched, since) = (Arc::downgrade(&child), heard.clone());
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let Some(child) = watched.upgrade() else {
+                return;
+            };
+            if since.lock().unwrap().is_some_and(|t| t.elapsed() > SILENT) {
+                let _ = child.lock().unwrap().kill();
+                return;
             }
         });
         Server {
             child,
             stdin,
-            rx,
+            out,
+            heard,
             next_id: 1,
         }
+    }
+
+    /// The next message; `received` is when its frame had been read.
+    fn read(&mut self) -> Option<Msg> {
+        *self.heard.lock().unwrap() = Some(Instant::now());
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            if self.out.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length:") {
+                len = v.trim().parse().ok()?;
+            }
+        }
+        let mut buf = vec![0; len];
+        self.out.read_exact(&mut buf).ok()?;
+        *self.heard.lock().unwrap() = None;
+        Some(decode(&buf, Instant::now()))
     }
 
     fn send(&mut self, v: Value) {
@@ -219,9 +237,7 @@ impl Server {
     }
 
     fn recv(&mut self) -> Msg {
-        self.rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("server answers")
+        self.read().expect("server answers")
     }
 
     fn wait_diagnostics(&mut self, uri: &str, version: i64) -> Published {
@@ -250,8 +266,8 @@ impl Server {
     }
 
     fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
+        let pid = self.child.lock().unwrap().id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
@@ -263,7 +279,7 @@ impl Server {
     fn stop(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let _ = self.child.wait();
+        let _ = self.child.lock().unwrap().wait();
     }
 }
 
