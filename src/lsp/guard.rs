@@ -137,6 +137,17 @@ enum Header {
     Eof,
 }
 
+/// A body of `len` bytes, read straight into the frame that carries it.
+async fn read_frame<R: AsyncRead + Unpin>(
+    r: &mut BufReader<R>,
+    len: usize,
+) -> std::io::Result<Frame> {
+    let mut buf = Frame::buffer(len);
+    buf.resize(HEAD_ROOM + len, 0);
+    r.read_exact(&mut buf[HEAD_ROOM..]).await?;
+    Ok(Frame::seal(buf))
+}
+
 async fn header<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> std::io::Result<Header> {
     let mut length: Option<Result<usize, String>> = None;
     let mut problem: Option<String> = None;
@@ -299,13 +310,10 @@ where
             let _ = replies.send(reply).await;
             continue;
         }
-        let mut buf = Frame::buffer(len);
-        buf.resize(HEAD_ROOM + len, 0);
-        if r.read_exact(&mut buf[HEAD_ROOM..]).await.is_err() {
+        let Ok(f) = read_frame(&mut r, len).await else {
             tracing::warn!("input ended inside a message of {len} bytes");
             return;
-        }
-        let f = Frame::seal(buf);
+        };
         match check_body(f.body()) {
             Ok(()) => {
                 if server.write_all(&f).await.is_err() || server.flush().await.is_err() {
@@ -329,12 +337,10 @@ pub async fn relay<R: AsyncRead + Unpin>(output: R, frames: mpsc::Sender<Frame>)
             Ok(Header::Length(n)) => n,
             _ => return,
         };
-        let mut buf = Frame::buffer(len);
-        buf.resize(HEAD_ROOM + len, 0);
-        if r.read_exact(&mut buf[HEAD_ROOM..]).await.is_err() {
+        let Ok(f) = read_frame(&mut r, len).await else {
             return;
-        }
-        if frames.send(Frame::seal(buf)).await.is_err() {
+        };
+        if frames.send(f).await.is_err() {
             return;
         }
     }
