@@ -148,29 +148,26 @@ fn bare_tail(node: Node, src: &str) -> bool {
                 .take_while(|b| is_word(**b))
                 .count();
             let start = end - len;
+            let word = &src[start..end];
             start.checked_sub(1).is_none_or(|p| bytes[p].is_ascii())
-                && !JOINING_WORDS.contains(&&src[start..end])
+                && !TAKING_WORDS.contains(&word)
+                && !CONTINUING_WORDS.contains(&word)
         }
         _ => false,
     }
 }
 
-/// Words after which the next line may go on with the same statement or
-/// expression (`async` / `function`, `type` / `A = B`, `export` /
-/// `default`), or which on the next line may go on with the one before
-/// (`else`, `catch`, `from`, `as`): keywords, contextual or not, that take
-/// something after them or come after something.
-const JOINING_WORDS: &[&str] = &[
+/// Words that take something after them, on the next line too (`async` /
+/// `function`, `type` / `A = B`, `export` / `default`): keywords, contextual
+/// or not. A statement ending in one of these, or in one of
+/// [`CONTINUING_WORDS`] (`a as` / `T`), may go on with the next line.
+const TAKING_WORDS: &[&str] = &[
     "abstract",
     "accessor",
-    "as",
-    "assert",
-    "asserts",
     "async",
     "await",
     "break",
     "case",
-    "catch",
     "class",
     "const",
     "continue",
@@ -178,31 +175,20 @@ const JOINING_WORDS: &[&str] = &[
     "default",
     "delete",
     "do",
-    "else",
     "enum",
     "export",
-    "extends",
-    "finally",
     "for",
-    "from",
     "function",
     "get",
     "global",
     "if",
-    "implements",
     "import",
-    "in",
-    "infer",
-    "instanceof",
     "interface",
-    "is",
-    "keyof",
     "let",
     "meta",
     "module",
     "namespace",
     "new",
-    "of",
     "out",
     "override",
     "private",
@@ -210,7 +196,6 @@ const JOINING_WORDS: &[&str] = &[
     "public",
     "readonly",
     "return",
-    "satisfies",
     "set",
     "static",
     "switch",
@@ -223,8 +208,6 @@ const JOINING_WORDS: &[&str] = &[
     "using",
     "var",
     "void",
-    "while",
-    "with",
     "yield",
 ];
 
@@ -743,12 +726,12 @@ pub fn splice(
     }
     // The statement's findings are replaced; edits inside it move only
     // those after it. Ordered, they are a run of their own.
-    let before = prev.raw.partition_point(|f| f.range.start < start);
-    let after = prev.raw.partition_point(|f| f.range.start < end);
+    let inside = prev.raw.partition_point(|f| f.range.start < start);
+    let beyond = prev.raw.partition_point(|f| f.range.start < end);
     let mut raw = Vec::with_capacity(prev.raw.len() + fresh.len());
-    raw.extend_from_slice(&prev.raw[..before]);
+    raw.extend_from_slice(&prev.raw[..inside]);
     raw.extend(fresh);
-    raw.extend(prev.raw[after..].iter().map(|f| Finding {
+    raw.extend(prev.raw[beyond..].iter().map(|f| Finding {
         range: moved(f.range.start)..moved(f.range.end),
         ..f.clone()
     }));
