@@ -145,8 +145,9 @@ struct Server {
     /// this size: so does this driver, with no hand-over between threads
     /// inside a measurement.
     out: BufReader<ChildStdout>,
-    /// When the last message arrived; a watchdog kills a server silent for
-    /// `SILENT` while a message is awaited, so that a bench cannot hang.
+    /// Since when a message is awaited (`None` between reads); a watchdog
+    /// kills a server silent for `SILENT` meanwhile, so that a bench cannot
+    /// hang.
     heard: Arc<Mutex<Option<Instant>>>,
     next_id: i64,
 }
