@@ -443,23 +443,32 @@ fn top_level_object_consts<'t, 's>(
     out
 }
 
-/// Top-level statements of the new tree whose kind or bounds differ from the
-/// old tree's: where the parser restructured beyond the edits. Between two
-/// trees without syntax errors that and the edited statements are all that
-/// can change, because a statement with the same text and bounds parses the
-/// same; it costs a pass over the top-level children where
-/// `Tree::changed_ranges` compares the trees node by node. The old bounds
-/// are those the previous analysis kept, moved by the edits; a statement the
-/// edits touched is left out of them, so it counts as moved (it is asked
-/// again anyway, as edited).
+/// Top-level statements of the new tree that may differ from the old
+/// tree's beyond the edits: those whose kind or bounds differ (where the
+/// parser restructured), and those holding a syntax error in either tree
+/// (where error recovery may have gone otherwise inside). Any other
+/// statement has the same text and bounds as before and no error, and a
+/// top-level statement without an error parses the same from the same
+/// text; so this and the edited statements are all that can change. It
+/// costs a pass over the top-level children, where `Tree::changed_ranges`
+/// compares the trees node by node (and, for a grammar with an external
+/// scanner, looks for the last external token under every node it
+/// compares: a quarter of a keystroke that breaks the syntax at 10,000
+/// lines).
+/// The old bounds are those the previous analysis kept, moved by the
+/// edits; a statement the edits touched is left out of them, so it counts
+/// as moved (it is asked again anyway, as edited).
 fn moved_statements(
     before: &[(u16, usize, usize)],
+    ends: &[End],
     edits: &[EditSpan],
     children: &[Node],
 ) -> Vec<Range<usize>> {
     let before: Vec<(u16, usize, usize)> = before
         .iter()
-        .filter_map(|&(kind, start, end)| {
+        .zip(ends)
+        .filter(|(_, end)| **end != End::Broken)
+        .filter_map(|(&(kind, start, end), _)| {
             let r = shift(&(start..end), edits)?;
             Some((kind, r.start, r.end))
         })
@@ -476,7 +485,7 @@ fn moved_statements(
             .iter()
             .take_while(|b| b.1 == here.1)
             .any(|b| *b == here);
-        if !same {
+        if !same || c.has_error() {
             moved.push(c.byte_range());
         }
     }
@@ -535,7 +544,7 @@ pub fn analyze(
             false,
         )
     };
-    let (Some(prev), Some(edits), Some(old_tree)) = (prev, edits, old_tree) else {
+    let (Some(prev), Some(edits), Some(_)) = (prev, edits, old_tree) else {
         return full(&facts);
     };
     if prev.signature != sig || !prev.complete {
@@ -545,15 +554,7 @@ pub fn analyze(
     // What changed, in the new text's offsets: the edits, and whatever the
     // parser restructured.
     let mut changed = edited(edits);
-    if old_tree.root_node().has_error() || root.has_error() {
-        changed.extend(
-            old_tree
-                .changed_ranges(tree)
-                .map(|r| r.start_byte..r.end_byte),
-        );
-    } else {
-        changed.extend(moved_statements(&prev.tops, edits, &children));
-    }
+    changed.extend(moved_statements(&prev.tops, &prev.ends, edits, &children));
 
     let mut affected = BTreeSet::new();
     for r in &changed {
