@@ -245,3 +245,47 @@ async fn a_burst_of_edits_never_publishes_an_older_version_after_a_newer_one() {
         "published versions go only forward: {versions:?}"
     );
 }
+
+/// A pull client told to pull again (settings changed: the text and its
+/// version did not) must be sent the new findings, not told that the ones
+/// it has, by the result id it was given, are unchanged.
+#[tokio::test]
+async fn pull_clients_are_sent_findings_that_changed_without_an_edit() {
+    let dir = workspace();
+    let mut c = Client::in_process();
+    init(
+        &mut c,
+        &dir,
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
+    )
+    .await;
+    c.notify("initialized", json!({})).await;
+    let open = "file:///virtual/open.ts";
+    c.open(open, "typescript", 1, CORE1).await;
+    let pull = |id: Value| json!({"textDocument": {"uri": open}, "previousResultId": id});
+    let first = c
+        .request("textDocument/diagnostic", pull(Value::Null))
+        .await;
+    assert_eq!(
+        codes(first["items"].as_array().unwrap()),
+        ["client-setter-removed", "client-setter-removed"]
+    );
+
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"clerkCore2": {"rules": {"client-setter-removed": "off"}}}}),
+    )
+    .await;
+    while c.next_unanswered().await["method"] != "workspace/diagnostic/refresh" {}
+    let again = c
+        .request("textDocument/diagnostic", pull(first["resultId"].clone()))
+        .await;
+    assert_eq!(again["kind"], "full");
+    assert!(again["items"].as_array().unwrap().is_empty());
+    assert_ne!(again["resultId"], first["resultId"]);
+    let same = c
+        .request("textDocument/diagnostic", pull(again["resultId"].clone()))
+        .await;
+    assert_eq!(same["kind"], "unchanged");
+}

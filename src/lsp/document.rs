@@ -1,6 +1,9 @@
 //! An open buffer: the rope the client edits, the tree parsed from it, and the
 //! findings of its latest version.
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -14,6 +17,9 @@ use crate::engine::{
     position::{linecol_to_offset, offset_to_linecol, Encoding, LineCol},
     Finding, Fixes, Settings,
 };
+
+/// Source of [`Document::report`].
+static REPORTS: AtomicU64 = AtomicU64::new(1);
 
 pub struct Document {
     pub lang: Lang,
@@ -31,6 +37,11 @@ pub struct Document {
     pub findings: Arc<Vec<Finding>>,
     /// Generation `findings` (and `tree`) belong to.
     pub analyzed: u64,
+    /// Names `findings` for clients that pull them (`resultId`): new with
+    /// every analysis stored, and unique in the process. A settling pass or
+    /// new settings change the findings but not the generation; a client
+    /// pulling again with the old name must be sent them.
+    pub report: u64,
     /// What the last analysis leaves for an incremental one.
     state: Option<Arc<State>>,
     /// Edits since that analysis; `None` after a whole-text replacement.
@@ -235,6 +246,7 @@ impl Document {
             tree: None,
             findings: Arc::default(),
             analyzed: u64::MAX,
+            report: 0,
             state: None,
             pending: None,
             fixed: None,
@@ -381,6 +393,7 @@ impl Document {
         self.tree = a.tree;
         self.findings = a.findings;
         self.analyzed = a.generation;
+        self.report = REPORTS.fetch_add(1, Ordering::Relaxed);
         self.state = a.state;
         self.unsettled = a.unsettled;
         self.lagging = a.lagging;

@@ -650,23 +650,40 @@ impl Inner {
                 snapshot.analyze_until(&settings, &|| this.superseded(&key, generation))?;
             let mut doc = this.docs.get_mut(&key)?;
             let same = same_findings(&doc.findings, &analyzed.findings);
-            if !doc.accept(analyzed) {
+            if !doc.accept(analyzed) || same {
                 return None;
             }
-            let out = match same {
-                true => None,
-                false => this
-                    .push_frame(&key, &doc)
-                    .map(|frame| (frame, doc.version, doc.generation)),
-            };
+            let frame = this
+                .push_frame(&key, &doc)
+                .map(|frame| (frame, doc.version, doc.generation));
             drop(doc);
             // The fresh tree may belong to a document that rests meanwhile.
             this.rest_idle();
-            out
+            Some(frame)
         })
         .await;
-        if let Ok(Some((frame, version, generation))) = done {
-            self.publish_doc(uri, frame, version, generation).await;
+        match done {
+            Ok(Some(Some((frame, version, generation)))) => {
+                self.publish_doc(uri, frame, version, generation).await;
+            }
+            // Findings changed without an edit: a client that pulls them
+            // would not ask again until the next one.
+            Ok(Some(None)) => self.ask_to_pull(),
+            _ => {}
+        }
+    }
+
+    /// Asks a client that pulls diagnostics, and can be asked, to pull
+    /// again. Not awaited: the server ends only once every handler has
+    /// returned, and a client that has stopped answering (after
+    /// `shutdown`) would keep it running.
+    fn ask_to_pull(&self) {
+        let caps = self.caps();
+        if caps.pull && caps.refresh_diagnostics {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
         }
     }
 
@@ -733,15 +750,7 @@ impl Backend {
             }
         }
         if inner.caps().pull {
-            if inner.caps().refresh_diagnostics {
-                // Not awaited here: the server ends only once every handler
-                // has returned, and a client that has stopped answering
-                // (after `shutdown`) would keep it running.
-                let client = inner.client.clone();
-                tokio::spawn(async move {
-                    let _ = client.workspace_diagnostic_refresh().await;
-                });
-            }
+            inner.ask_to_pull();
         } else {
             for (uri, frame, version, generation) in out {
                 inner.publish_doc(uri, frame, version, generation).await;
@@ -1069,7 +1078,7 @@ impl LanguageServer for Backend {
         let report = match inner.docs.get_mut(&uri) {
             Some(mut doc) => {
                 doc.refresh(&settings);
-                let result_id = format!("{}", doc.generation);
+                let result_id = doc.report.to_string();
                 if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
                     DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                         related_documents: None,
