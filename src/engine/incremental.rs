@@ -454,10 +454,9 @@ fn top_level_object_consts<'t, 's>(
 /// compares the trees node by node (and, for a grammar with an external
 /// scanner, looks for the last external token under every node it
 /// compares: a quarter of a keystroke that breaks the syntax at 10,000
-/// lines).
-/// The old bounds are those the previous analysis kept, moved by the
-/// edits; a statement the edits touched is left out of them, so it counts
-/// as moved (it is asked again anyway, as edited).
+/// lines). The old bounds are those the previous analysis kept, moved by
+/// the edits; a statement the edits touched is left out of them, so it
+/// counts as moved (it is asked again anyway, as edited).
 fn moved_statements(
     before: &[(u16, usize, usize)],
     ends: &[End],

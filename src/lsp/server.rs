@@ -650,16 +650,20 @@ impl Inner {
                 snapshot.analyze_until(&settings, &|| this.superseded(&key, generation))?;
             let mut doc = this.docs.get_mut(&key)?;
             let same = same_findings(&doc.findings, &analyzed.findings);
-            if !doc.accept(analyzed) || same {
+            if !doc.accept(analyzed) {
                 return None;
             }
-            let frame = this
-                .push_frame(&key, &doc)
-                .map(|frame| (frame, doc.version, doc.generation));
+            let out = match same {
+                true => None,
+                false => Some(
+                    this.push_frame(&key, &doc)
+                        .map(|frame| (frame, doc.version, doc.generation)),
+                ),
+            };
             drop(doc);
             // The fresh tree may belong to a document that rests meanwhile.
             this.rest_idle();
-            Some(frame)
+            out
         })
         .await;
         match done {
