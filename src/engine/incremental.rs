@@ -492,10 +492,9 @@ fn moved_statements(
 }
 
 /// Analyses `tree` (parsed from `src`), reusing `prev` when the edits since
-/// it are known. `old_tree` is the previous tree with the edits applied.
+/// it are known.
 pub fn analyze(
     tree: &Tree,
-    old_tree: Option<&Tree>,
     src: &str,
     lang: Lang,
     settings: &Settings,
@@ -543,7 +542,7 @@ pub fn analyze(
             false,
         )
     };
-    let (Some(prev), Some(edits), Some(_)) = (prev, edits, old_tree) else {
+    let (Some(prev), Some(edits)) = (prev, edits) else {
         return full(&facts);
     };
     if prev.signature != sig || !prev.complete {

@@ -166,7 +166,6 @@ impl Snapshot {
             Some(t) => {
                 let out = incremental::analyze(
                     t,
-                    self.tree.as_ref(),
                     &self.text,
                     self.lang,
                     settings,
