@@ -15,7 +15,7 @@ mod gen;
 fn check_once(dir: &Path) -> Duration {
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--no-cache"])
         .arg(dir)
         .output()
         .unwrap();

@@ -368,3 +368,132 @@ fn sarif_validates_against_the_official_schema() {
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
     assert!(!validator.is_valid(&broken));
 }
+
+/// Findings kept between runs: a file is not parsed again while neither it,
+/// the settings nor the build changed.
+mod cache {
+    use super::*;
+
+    fn cache_file(dir: &Path) -> std::path::PathBuf {
+        let files: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        files.into_iter().next().unwrap()
+    }
+
+    /// What the kept findings of `src/unicode.mjs` say, altered in the cache
+    /// file (in place, the same length) to tell them apart from findings
+    /// parsed afresh.
+    const KEPT: &str = "kept, not parsed!";
+
+    fn alter_kept(file: &Path) {
+        let message = b"`setClerkApiVersion` was removed in v5";
+        let tail = message.len() - KEPT.len();
+        let mut bytes = fs::read(file).unwrap();
+        let at = bytes
+            .windows(message.len())
+            .position(|w| w == message)
+            .expect("a kept message");
+        bytes[at + tail..at + message.len()].copy_from_slice(KEPT.as_bytes());
+        fs::write(file, bytes).unwrap();
+    }
+
+    #[test]
+    fn a_second_run_reports_the_kept_findings_and_a_changed_file_afresh() {
+        let dir = project();
+        let kept = tempfile::tempdir().unwrap();
+        let at = kept.path().to_str().unwrap();
+        let first = check(dir.path(), &["--format", "json", "--cache-dir", at]);
+        assert_eq!(first.0, 1);
+        let file = cache_file(kept.path());
+        assert_eq!(
+            check(dir.path(), &["--format", "json", "--cache-dir", at]),
+            first
+        );
+
+        // The kept findings are what the second run reports: one altered
+        // in the file shows.
+        alter_kept(&file);
+        let (_, out, _) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
+        assert!(out.contains(KEPT), "{out}");
+
+        // A file that changed is checked again, whatever was kept, even
+        // with its size and time as they were.
+        let changed = dir.path().join("src/unicode.mjs");
+        let when = fs::metadata(&changed).unwrap().modified().unwrap();
+        let text = fs::read_to_string(&changed).unwrap();
+        fs::write(&changed, text.replace("ApiVersion", "ApiVersioN")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&changed)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        let (_, out, _) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
+        assert!(!out.contains(KEPT), "{out}");
+        assert_eq!(
+            out,
+            check(dir.path(), &["--format", "json", "--no-cache"]).1
+        );
+
+        // So is every file under other settings.
+        let off = r#"{"rules": {"api-key-option": "off"}}"#;
+        assert_eq!(
+            check(
+                dir.path(),
+                &["--format", "json", "--cache-dir", at, "--config", off]
+            ),
+            check(
+                dir.path(),
+                &["--format", "json", "--no-cache", "--config", off]
+            )
+        );
+    }
+
+    #[test]
+    fn no_cache_neither_reads_nor_writes_one() {
+        let dir = project();
+        let kept = tempfile::tempdir().unwrap();
+        let at = kept.path().join("c");
+        let at = at.to_str().unwrap();
+        let (code, fresh, _) = check(dir.path(), &["--no-cache", "--cache-dir", at]);
+        assert_eq!(code, 1);
+        assert!(!kept.path().join("c").exists());
+        check(dir.path(), &["--cache-dir", at]);
+        alter_kept(&cache_file(&kept.path().join("c")));
+        assert_eq!(
+            check(dir.path(), &["--no-cache", "--cache-dir", at]).1,
+            fresh
+        );
+    }
+
+    #[test]
+    fn a_cache_that_cannot_be_read_or_written_changes_nothing_else() {
+        let dir = project();
+        let fresh = check(dir.path(), &["--format", "json", "--no-cache"]);
+        // A file where the folder should be: nothing can be written.
+        let blocked = tempfile::NamedTempFile::new().unwrap();
+        let at = blocked.path().to_str().unwrap();
+        assert_eq!(
+            check(dir.path(), &["--format", "json", "--cache-dir", at]),
+            fresh
+        );
+        // Garbage where the cache should be.
+        let kept = tempfile::tempdir().unwrap();
+        let at = kept.path().to_str().unwrap();
+        check(dir.path(), &["--cache-dir", at]);
+        let file = cache_file(kept.path());
+        let whole = fs::read(&file).unwrap();
+        fs::write(&file, &whole[..whole.len() / 2]).unwrap();
+        assert_eq!(
+            check(dir.path(), &["--format", "json", "--cache-dir", at]),
+            fresh
+        );
+        // And it is whole again after that run.
+        alter_kept(&file);
+        let (_, out, _) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
+        assert!(out.contains(KEPT), "{out}");
+    }
+}

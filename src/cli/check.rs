@@ -11,7 +11,9 @@ use super::{
     output::{self, FileReport},
     write,
 };
-use crate::engine::{fixes, lang::Lang, limits, workspace, workspace::FileResult, Settings};
+use crate::engine::{
+    cache::Cache, fixes, lang::Lang, limits, workspace, workspace::FileResult, Settings,
+};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -37,11 +39,25 @@ pub struct CheckArgs {
     /// and permissions), then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Parse every file again: do not read or write the findings kept from
+    /// earlier runs. Kept findings are looked up by each file's text, the
+    /// settings and this build, so a file that changed is always checked again.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where to keep findings between runs [default: the user's cache
+    /// folder, for example ~/.cache/clerk-core2-lsp]
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Checks `paths` (files or folders), returning the reports of files with
-/// findings (sorted by path) and the errors met on the way.
-pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileResult>, Vec<String>) {
+/// findings (sorted by path) and the errors met on the way. Files in
+/// folders are looked up in `cache` first.
+pub fn collect(
+    paths: &[PathBuf],
+    settings: &Settings,
+    cache: Option<&Cache>,
+) -> (Vec<FileResult>, Vec<String>) {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     let mut roots = Vec::new();
@@ -62,7 +78,7 @@ pub fn collect(paths: &[PathBuf], settings: &Settings) -> (Vec<FileResult>, Vec<
             },
         }
     }
-    let (found, walk_errors) = workspace::collect(&roots, settings);
+    let (found, walk_errors) = workspace::collect(&roots, settings, cache);
     reports.extend(found);
     errors.extend(walk_errors);
     (reports, errors)
@@ -191,7 +207,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
         },
     };
-    let (mut results, mut errors) = collect(&args.paths, &settings);
+    let cache = match (&args.cache_dir, args.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(Cache::open(dir, &args.paths)),
+        (None, false) => Cache::default_dir().map(|dir| Cache::open(&dir, &args.paths)),
+    };
+    let (mut results, mut errors) = collect(&args.paths, &settings, cache.as_ref());
     // Files that were not checked are told on stderr, apart from findings:
     // they neither fail the run nor show up in JSON or SARIF.
     let mut notes = Vec::new();
@@ -237,6 +258,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Format::Sarif => output::sarif(&mut out, &reports),
     };
     let _ = out.flush();
+    drop(out);
+    if let Some(cache) = cache {
+        if let Err(e) = cache.save() {
+            tracing::debug!("the cache of findings was not written: {e}");
+        }
+    }
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("error: writing the report: {e}");

@@ -1,5 +1,6 @@
 //! The analysis engine: text in, findings out. It knows nothing of LSP or the
 //! terminal; the server and the CLI are adapters over `analyze`.
+pub mod cache;
 pub mod env;
 pub mod facts;
 pub mod fields;

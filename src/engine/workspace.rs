@@ -8,8 +8,10 @@ use std::{
 use ignore::{WalkBuilder, WalkState};
 
 use super::{
-    analyze_parsed, lang::Lang, limits, may_have_findings, parse_for_analysis, Finding, Parsed,
-    Settings,
+    analyze_parsed,
+    cache::{Cache, Key},
+    lang::Lang,
+    limits, may_have_findings, parse_for_analysis, Finding, Parsed, Settings,
 };
 
 /// One analysed file.
@@ -26,12 +28,12 @@ pub struct FileResult {
 /// get the one finding that says so instead of an analysis; a panic while
 /// checking is reported as an error of that file alone.
 pub fn analyze_file(path: &Path, lang: Lang, settings: &Settings) -> Result<FileResult, String> {
-    let loaded = load(path, lang, settings)?;
+    let loaded = load(path, lang, settings, None)?;
     if !loaded.parse {
         return Ok(loaded.result);
     }
     let parsed = parse_file(&loaded)?;
-    analyze_loaded(loaded, parsed)
+    analyze_loaded(loaded, parsed, None)
 }
 
 /// A file read, before its analysis.
@@ -41,9 +43,18 @@ struct Loaded<'s> {
     settings: &'s Settings,
     /// Whether it may have findings, so needs parsing.
     parse: bool,
+    /// Its key in the cache, when there is one and it did not hold it.
+    key: Option<Key>,
 }
 
-fn load<'s>(path: &Path, lang: Lang, settings: &'s Settings) -> Result<Loaded<'s>, String> {
+/// Reads a file; with a `cache` that holds its findings, they are the
+/// result and it needs no parse.
+fn load<'s>(
+    path: &Path,
+    lang: Lang,
+    settings: &'s Settings,
+    cache: Option<&Cache>,
+) -> Result<Loaded<'s>, String> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
     // Reading a FIFO or a device would block or never end.
@@ -60,6 +71,7 @@ fn load<'s>(path: &Path, lang: Lang, settings: &'s Settings) -> Result<Loaded<'s
         lang,
         settings,
         parse: false,
+        key: None,
     };
     if meta.len() > limits::MAX_READ_BYTES {
         return Ok(skipped(vec![limits::finding(limits::Skip::TooLarge(
@@ -79,17 +91,27 @@ fn load<'s>(path: &Path, lang: Lang, settings: &'s Settings) -> Result<Loaded<'s
             (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
         }
     };
-    let parse = may_have_findings(&src, settings);
+    let mut parse = may_have_findings(&src, settings);
+    let mut findings = Vec::new();
+    let mut key = None;
+    if let (true, Some(cache)) = (parse, cache) {
+        let k = Cache::key(&src, lang, settings);
+        match cache.get(&k) {
+            Some(stored) => (findings, parse) = (stored, false),
+            None => key = Some(k),
+        }
+    }
     Ok(Loaded {
         result: FileResult {
             path: path.to_path_buf(),
             src,
-            findings: Vec::new(),
+            findings,
             lossy,
         },
         lang,
         settings,
         parse,
+        key,
     })
 }
 
@@ -105,12 +127,15 @@ fn parse_file(f: &Loaded) -> Result<Parsed, String> {
         .map_err(|_| internal_error(&f.result.path))
 }
 
-fn analyze_loaded(f: Loaded, parsed: Parsed) -> Result<FileResult, String> {
+fn analyze_loaded(f: Loaded, parsed: Parsed, cache: Option<&Cache>) -> Result<FileResult, String> {
     let r = &f.result;
     let findings = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         analyze_parsed(parsed, &r.src, f.lang, f.settings)
     }))
     .map_err(|_| internal_error(&r.path))?;
+    if let (Some(cache), Some(key)) = (cache, f.key) {
+        cache.put(key, &findings);
+    }
     Ok(FileResult {
         findings,
         ..f.result
@@ -134,10 +159,13 @@ pub fn walker(roots: &[PathBuf]) -> Option<WalkBuilder> {
 
 /// Analyses every supported file under `roots` in parallel, calling `each`
 /// for every file read (with or without findings) and `error` for what could
-/// not be read. Both may be called from several threads.
+/// not be read. Both may be called from several threads. Files whose
+/// findings `cache` holds are not parsed, and it is given those of the
+/// others.
 pub fn walk(
     roots: &[PathBuf],
     settings: &Settings,
+    cache: Option<&Cache>,
     each: &(dyn Fn(FileResult) + Sync),
     error: &(dyn Fn(String) + Sync),
 ) {
@@ -148,6 +176,7 @@ pub fn walk(
         let mut batch = Batch {
             files: Vec::new(),
             bytes: 0,
+            cache,
             each,
             error,
         };
@@ -156,7 +185,7 @@ pub fn walk(
                 Err(e) => error(e.to_string()),
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     if let Some(lang) = Lang::from_path(e.path()) {
-                        match load(e.path(), lang, settings) {
+                        match load(e.path(), lang, settings, cache) {
                             Ok(f) if f.parse => batch.push(f),
                             Ok(f) => each(f.result),
                             Err(msg) => error(msg),
@@ -176,6 +205,7 @@ pub fn walk(
 struct Batch<'a> {
     files: Vec<Loaded<'a>>,
     bytes: usize,
+    cache: Option<&'a Cache>,
     each: &'a (dyn Fn(FileResult) + Sync),
     error: &'a (dyn Fn(String) + Sync),
 }
@@ -196,7 +226,7 @@ impl<'a> Batch<'a> {
         self.bytes = 0;
         let parsed: Vec<_> = self.files.iter().map(parse_file).collect();
         for (f, parsed) in self.files.drain(..).zip(parsed) {
-            match parsed.and_then(|p| analyze_loaded(f, p)) {
+            match parsed.and_then(|p| analyze_loaded(f, p, self.cache)) {
                 Ok(r) => (self.each)(r),
                 Err(msg) => (self.error)(msg),
             }
@@ -215,12 +245,17 @@ impl Drop for Batch<'_> {
 }
 
 /// `walk`, collected: files with findings sorted by path, and errors.
-pub fn collect(roots: &[PathBuf], settings: &Settings) -> (Vec<FileResult>, Vec<String>) {
+pub fn collect(
+    roots: &[PathBuf],
+    settings: &Settings,
+    cache: Option<&Cache>,
+) -> (Vec<FileResult>, Vec<String>) {
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     walk(
         roots,
         settings,
+        cache,
         &|r| {
             if !r.findings.is_empty() {
                 files.lock().unwrap().push(r);

@@ -502,6 +502,7 @@ impl Inner {
             workspace::walk(
                 &roots,
                 &settings,
+                None,
                 &|r| {
                     let diags = disk_diagnostics(&r.src, &r.findings, enc);
                     let _ = tx.send((r.path, diags));
