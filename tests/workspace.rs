@@ -289,3 +289,56 @@ async fn pull_clients_are_sent_findings_that_changed_without_an_edit() {
         .await;
     assert_eq!(same["kind"], "unchanged");
 }
+
+/// Starts the server on `dir` with `env`, waits for the scan to end, and
+/// returns the last diagnostics of two unopened files.
+async fn scan_with(
+    dir: &tempfile::TempDir,
+    env: &[(&str, &str)],
+    log: &std::path::Path,
+) -> (Option<Value>, Option<Value>) {
+    let mut c = Client::spawn_binary_with(env, log);
+    init(&mut c, dir, caps_push()).await;
+    c.notify("initialized", json!({})).await;
+    c.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+    let of = |rel: &str| {
+        let u = uri(dir, rel);
+        c.backlog
+            .iter()
+            .rev()
+            .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u)
+            .map(|m| m["params"]["diagnostics"].clone())
+    };
+    let seen = (of("src/a.ts"), of("src/c.cjs"));
+    c.shutdown_and_exit().await;
+    seen
+}
+
+/// The scan keeps its findings where `check` does: a server started again
+/// on the same folders takes them for the files that did not change.
+#[tokio::test]
+async fn a_second_scan_reuses_kept_findings_for_files_that_did_not_change() {
+    let dir = workspace();
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", home.path().to_str().unwrap())];
+    let log = home.path().join("log");
+    let (a, cjs) = scan_with(&dir, &env, &log).await;
+    assert!(a.is_some() && cjs.is_some());
+
+    let kept = home.path().join("clerk-core2-lsp");
+    let file = fs::read_dir(&kept).unwrap().next().unwrap().unwrap().path();
+    // The kept message, altered in place (the same length).
+    let (from, to) = (b"was removed in v5", b"kept, not parsed!");
+    let mut bytes = fs::read(&file).unwrap();
+    let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
+    bytes[at..at + from.len()].copy_from_slice(to);
+    fs::write(&file, bytes).unwrap();
+    // Changed, with the same findings as before: parsed again.
+    fs::write(dir.path().join("src/a.ts"), format!("{CORE1}\n")).unwrap();
+
+    let (a2, cjs2) = scan_with(&dir, &env, &log).await;
+    assert_eq!(a2, a, "a changed file is checked again");
+    let cjs2 = cjs2.unwrap().to_string();
+    assert!(cjs2.contains("kept, not parsed!"), "{cjs2}");
+}

@@ -41,6 +41,7 @@ use super::{
     guard::{self, Frame},
 };
 use crate::engine::{
+    cache::Cache,
     lang::Lang,
     limits,
     position::{range_line_cols, Encoding, Sweep},
@@ -499,16 +500,22 @@ impl Inner {
         let enc = self.enc();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let walker = tokio::task::spawn_blocking(move || {
+            // The same findings `check` keeps: an editor opened again on
+            // the same folders parses only the files that changed.
+            let cache = Cache::default_dir().map(|dir| Cache::open(&dir, &roots));
             workspace::walk(
                 &roots,
                 &settings,
-                None,
+                cache.as_ref(),
                 &|r| {
                     let diags = disk_diagnostics(&r.src, &r.findings, enc);
                     let _ = tx.send((r.path, diags));
                 },
                 &|e| tracing::warn!("workspace scan: {e}"),
             );
+            if let Some(Err(e)) = cache.map(Cache::save) {
+                tracing::debug!("the cache of findings was not written: {e}");
+            }
         });
         let (mut files, mut with_findings) = (0usize, 0usize);
         while let Some((path, diags)) = rx.recv().await {
