@@ -11,14 +11,17 @@ use clerk_core2_lsp::engine::{self, lang::Lang};
 #[path = "support/gen.rs"]
 mod gen;
 
-/// One `check --format json` of `dir` by the release binary.
-fn check_once(dir: &Path) -> Duration {
+/// One `check --format json` of `dir` by the release binary: with findings
+/// kept in `cache` by earlier runs, or parsing every file.
+fn check_once(dir: &Path, cache: Option<&Path>) -> Duration {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"));
+    cmd.args(["check", "--format", "json"]);
+    match cache {
+        Some(c) => cmd.arg("--cache-dir").arg(c),
+        None => cmd.arg("--no-cache"),
+    };
     let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_clerk-core2-lsp"))
-        .args(["check", "--format", "json", "--no-cache"])
-        .arg(dir)
-        .output()
-        .unwrap();
+    let out = cmd.arg(dir).output().unwrap();
     let took = t.elapsed();
     assert_eq!(out.status.code(), Some(1), "findings expected");
     took
@@ -42,17 +45,22 @@ fn parse_once(files: &[PathBuf]) -> Duration {
     t.elapsed()
 }
 
-/// Medians of `check` and of the parse-only baseline, run in turns so that
-/// both see the same load on a shared machine.
-fn times(dir: &Path, files: &[PathBuf]) -> (Duration, Duration) {
-    let (mut check, mut parse) = (Vec::new(), Vec::new());
+/// Medians of `check` (every file parsed; then a second run with the
+/// findings the first kept) and of the parse-only baseline, run in turns so
+/// that all see the same load on a shared machine.
+fn times(dir: &Path, files: &[PathBuf]) -> [Duration; 3] {
+    let mut runs: [Vec<Duration>; 3] = Default::default();
     for _ in 0..9 {
-        check.push(check_once(dir));
-        parse.push(parse_once(files));
+        let kept = tempfile::tempdir().unwrap();
+        check_once(dir, Some(kept.path()));
+        runs[0].push(check_once(dir, None));
+        runs[1].push(check_once(dir, Some(kept.path())));
+        runs[2].push(parse_once(files));
     }
-    check.sort();
-    parse.sort();
-    (check[check.len() / 2], parse[parse.len() / 2])
+    runs.map(|mut r| {
+        r.sort();
+        r[r.len() / 2]
+    })
 }
 
 fn list(dir: &Path) -> Vec<PathBuf> {
@@ -78,13 +86,15 @@ fn main() {
         let root = kept.as_deref().unwrap_or(dir.path());
         let bytes = gen::write_tree(root, 5_000, clerk_every, plain_bytes);
         let files = list(root);
-        let (check, parse) = times(root, &files);
+        let [check, again, parse] = times(root, &files);
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}",
+            "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}; check again, nothing changed (kept findings) {:.0} ms",
             bytes as f64 / 1e6,
-            check.as_secs_f64() * 1000.0,
-            parse.as_secs_f64() * 1000.0,
-            check.as_secs_f64() / parse.as_secs_f64()
+            ms(check),
+            ms(parse),
+            check.as_secs_f64() / parse.as_secs_f64(),
+            ms(again),
         );
     }
 }
