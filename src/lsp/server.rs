@@ -200,6 +200,33 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     Frame::seal(body)
 }
 
+/// The `publishDiagnostics` frame of a file that is not open. Serialised
+/// straight from the diagnostics: a scan publishes thousands of these,
+/// and the library's path builds a generic JSON value of each first.
+fn disk_frame(uri: &Uri, diagnostics: &[Diagnostic]) -> Frame {
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: &'a [Diagnostic],
+    }
+    #[derive(serde::Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: Params<'a>,
+    }
+    let mut body = Frame::buffer(128 + diagnostics.len() * 360);
+    let note = Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: Params { uri, diagnostics },
+    };
+    if serde_json::to_writer(&mut body, &note).is_err() {
+        return guard::frame(&[]);
+    }
+    Frame::seal(body)
+}
+
 /// How long typing must pause before an unsettled tree is parsed afresh: a
 /// fresh parse of a large file costs as much as opening it, and would only
 /// be stopped by the next keystroke.
@@ -470,7 +497,7 @@ impl Inner {
             );
         }
         if !self.workspace_pull.load(Ordering::SeqCst) && (had || !diags.is_empty()) {
-            self.client.publish_diagnostics(uri, diags, None).await;
+            let _ = self.out.send(disk_frame(&uri, &diags)).await;
         }
     }
 
@@ -1230,6 +1257,31 @@ mod tests {
                 sent["params"]["diagnostics"],
                 serde_json::to_value(diagnostics(&doc, enc)).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn disk_frames_are_what_the_library_would_send() {
+        let src = "import { setClerkApiKey } from '@clerk/clerk-sdk-node';\nsetClerkApiKey('k'); // é😀\n";
+        let findings = crate::engine::analyze_source(src, Lang::TypeScript, &Settings::default());
+        let uri: Uri = "file:///p/a.ts".parse().unwrap();
+        for diags in [
+            disk_diagnostics(src, &findings, Encoding::Utf16),
+            Vec::new(),
+        ] {
+            let frame = disk_frame(&uri, &diags);
+            let head = format!(
+                "Content-Length: {}\r\n\r\n",
+                frame.len() - frame.windows(4).position(|w| w == b"\r\n\r\n").unwrap() - 4
+            );
+            assert!(frame.starts_with(head.as_bytes()));
+            let sent: Value = serde_json::from_slice(&frame[head.len()..]).unwrap();
+            let library = serde_json::json!({
+                "jsonrpc": "2.0",
+                "method": "textDocument/publishDiagnostics",
+                "params": tower_lsp_server::ls_types::PublishDiagnosticsParams::new(uri.clone(), diags, None),
+            });
+            assert_eq!(sent, library);
         }
     }
 }
