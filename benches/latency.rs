@@ -156,11 +156,16 @@ const SILENT: Duration = Duration::from_secs(30);
 
 impl Server {
     fn spawn() -> Server {
+        Server::spawn_with(&[])
+    }
+
+    fn spawn_with(env: &[(&str, &std::ffi::OsStr)]) -> Server {
         // Another build (an earlier commit's, say) can be measured with the
         // same driver: `CLERK_CORE2_LSP_BIN=path cargo bench --bench latency`.
         let bin = std::env::var_os("CLERK_CORE2_LSP_BIN")
             .unwrap_or_else(|| env!("CARGO_BIN_EXE_clerk-core2-lsp").into());
         let mut child = Command::new(bin)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -430,6 +435,48 @@ fn burst(lines: usize, edits: i64) -> (Duration, usize, bool) {
     (elapsed, seen.len(), forward)
 }
 
+/// Opening a folder: spawn -> `initialize` (with the folder) -> the end of
+/// the workspace scan's progress, with the findings of earlier scans kept
+/// in `cache` or none. Answers the server's requests (the progress token).
+fn scan(root: &std::path::Path, cache: &std::path::Path) -> Duration {
+    let t = Instant::now();
+    let mut s = Server::spawn_with(&[("XDG_CACHE_HOME", cache.as_os_str())]);
+    let folder = format!("file://{}", root.display());
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null,
+               "workspaceFolders": [{"uri": folder, "name": "tree"}],
+               "capabilities": {"window": {"workDoneProgress": true}}}),
+    );
+    s.notify("initialized", json!({}));
+    loop {
+        if let Msg::Other(m) = s.recv() {
+            if let (Some(id), Some(_)) = (m.get("id"), m.get("method")) {
+                s.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            } else if m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end" {
+                break;
+            }
+        }
+    }
+    let took = t.elapsed();
+    s.stop();
+    took
+}
+
+/// Medians of [`scan`] with nothing kept, and again with what a first
+/// scan kept, in turns.
+fn scans(root: &std::path::Path) -> (Duration, Duration) {
+    let (mut fresh, mut again) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        let kept = tempfile::tempdir().unwrap();
+        fresh.push(scan(root, kept.path()));
+        again.push(scan(root, kept.path()));
+    }
+    fresh.sort();
+    again.sort();
+    (fresh[fresh.len() / 2], again[again.len() / 2])
+}
+
 fn memory(docs: usize, lines: usize) -> (u64, u64) {
     let mut s = Server::spawn();
     s.initialize();
@@ -449,7 +496,8 @@ fn memory(docs: usize, lines: usize) -> (u64, u64) {
 
 fn main() {
     // `cargo bench` passes `--bench`; the first other argument, if any,
-    // picks the measures whose name contains it: cold, typing, burst, memory.
+    // picks the measures whose name contains it: cold, typing, burst, scan,
+    // memory.
     let filter = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with("--"))
@@ -512,6 +560,17 @@ fn main() {
         "burst of 100 edits without waiting, 1,000 lines: newest version published after {}, {published} publishes, versions only forward: {forward}",
         ms(t)
     );
+    }
+    if run("scan") {
+        let tree = tempfile::tempdir().unwrap();
+        let bytes = gen::write_tree(tree.path(), 5_000, 1, 0);
+        let (fresh, again) = scans(tree.path());
+        println!(
+            "opening a folder of 5,000 files ({:.1} MB) that all use Clerk: spawn -> initialize -> workspace scan done: {}; again with the findings the first scan kept: {}",
+            bytes as f64 / 1e6,
+            ms(fresh),
+            ms(again)
+        );
     }
     if !run("memory") {
         return;
