@@ -79,7 +79,9 @@ fn check(dir: &Path, args: &[&str]) -> (String, String) {
 fn the_cli_never_prints_a_value_in_any_format() {
     let env_rules = env_rules();
     let dir = project();
-    let (json_out, err) = check(dir.path(), &["--format", "json"]);
+    let kept = tempfile::tempdir().unwrap();
+    let at = kept.path().to_str().unwrap();
+    let (json_out, err) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
     assert_no_secret("JSON", &json_out);
     assert_no_secret("the log", &err);
     let v: Value = serde_json::from_str(&json_out).unwrap();
@@ -107,11 +109,25 @@ fn the_cli_never_prints_a_value_in_any_format() {
 
     // Fixing renames keys and keeps the secret in its file; the frontend
     // API host becomes the publishable key that encodes it.
-    let (out, err) = check(dir.path(), &["--fix", "--format", "json"]);
+    let (out, err) = check(
+        dir.path(),
+        &["--fix", "--format", "json", "--cache-dir", at],
+    );
     assert_no_secret("the report after --fix", &out);
     assert_no_secret("the log of --fix", &err);
     let publishable = "pk_test_Y2xlcmsucXVpZXQtb3R0ZXItMTIubGNsLmRldiQ=";
     assert!(!out.contains(publishable) && !err.contains(publishable));
+    // Nor do the findings kept between runs hold a value, or what it encodes.
+    let files: Vec<_> = fs::read_dir(kept.path()).unwrap().collect();
+    assert!(!files.is_empty(), "the source file's findings are kept");
+    for f in files {
+        let kept = String::from_utf8_lossy(&fs::read(f.unwrap().path()).unwrap()).into_owned();
+        assert_no_secret("the kept findings", &kept);
+        assert!(
+            !kept.contains(publishable),
+            "the kept findings hold the publishable key"
+        );
+    }
     for name in [".env", ".env.local"] {
         let text = fs::read_to_string(dir.path().join(name)).unwrap();
         assert!(

@@ -94,6 +94,9 @@ fn load<'s>(
     let mut parse = may_have_findings(&src, settings);
     let mut findings = Vec::new();
     let mut key = None;
+    // Only source files are kept: they are what costs a parse, and a fix in
+    // a `.env` file can carry what its values encode.
+    let cache = cache.filter(|_| lang.is_grammar());
     if let (true, Some(cache)) = (parse, cache) {
         let k = Cache::key(&src, lang, settings);
         match cache.get(&k) {
