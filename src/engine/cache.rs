@@ -78,8 +78,10 @@ struct StoredFix {
 }
 
 /// Bumped when the file's shape changes.
-const FORMAT: &str = "3";
+const FORMAT: &str = "1";
 
+/// The start of a temporary file's name, written before it is renamed
+/// over the cache file.
 const TEMP_PREFIX: &str = ".clerk-core2-cache-";
 
 /// Sibling cache files unused for this long are removed on save: each set
