@@ -484,6 +484,14 @@ impl Inner {
         self.set_disk(uri, diags).await;
     }
 
+    /// Pushes diagnostics without a version (of a file that is not open, or
+    /// none). Every `publishDiagnostics` goes out through `out`, so that
+    /// they reach the client in the order they were made: one sent through
+    /// the library would queue apart and could arrive after a later one.
+    async fn push_disk(&self, uri: &Uri, diags: &[Diagnostic]) {
+        let _ = self.out.send(disk_frame(uri, diags)).await;
+    }
+
     async fn set_disk(&self, uri: Uri, diags: Vec<Diagnostic>) {
         let had = self.disk.contains_key(&uri);
         if diags.is_empty() {
@@ -497,7 +505,7 @@ impl Inner {
             );
         }
         if !self.workspace_pull.load(Ordering::SeqCst) && (had || !diags.is_empty()) {
-            let _ = self.out.send(disk_frame(&uri, &diags)).await;
+            self.push_disk(&uri, &diags).await;
         }
     }
 
@@ -926,7 +934,7 @@ impl LanguageServer for Backend {
                 .await;
         } else if from_disk && !inner.workspace_pull.load(Ordering::SeqCst) {
             // The pulled diagnostics take over from the pushed disk ones.
-            inner.client.publish_diagnostics(td.uri, vec![], None).await;
+            inner.push_disk(&td.uri, &[]).await;
         }
     }
 
@@ -964,10 +972,7 @@ impl LanguageServer for Backend {
             .to_file_path()
             .is_some_and(|p| p.is_file() && inner.under_roots(&p));
         if !inner.caps().pull {
-            inner
-                .client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
+            inner.push_disk(&uri, &[]).await;
         }
         if on_disk {
             // Closed, the file is part of the workspace view again.
@@ -1159,7 +1164,7 @@ impl LanguageServer for Backend {
             // From now on the client pulls: withdraw what was pushed.
             let pushed: Vec<Uri> = inner.disk.iter().map(|e| e.key().clone()).collect();
             for uri in pushed {
-                inner.client.publish_diagnostics(uri, vec![], None).await;
+                inner.push_disk(&uri, &[]).await;
             }
         }
         let items = inner
