@@ -153,12 +153,27 @@ impl Cache {
     }
 
     /// Writes what this run kept, replacing the file whole (a reader never
-    /// sees half of it), and removes sibling files unused for a month.
+    /// sees half of it), and removes sibling files unused for a month. A
+    /// run that used every entry and added none leaves the file as it is,
+    /// only marked as used now.
     pub fn save(self) -> std::io::Result<()> {
         let Some(dir) = self.file.parent() else {
             return Ok(());
         };
-        let Kept { used, added } = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let Kept { mut used, added } = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Files with the same text share an entry.
+        used.sort_unstable();
+        used.dedup();
+        if added.is_empty() && !used.is_empty() && used.len() == self.old.len() {
+            let now = std::fs::File::options()
+                .write(true)
+                .open(&self.file)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+            if now.is_ok() {
+                forget_old(dir, &self.file);
+                return Ok(());
+            }
+        }
         let mut old = self.old;
         let mut strings = Strings::default();
         let mut entries = HashMap::with_capacity(used.len() + added.len());
@@ -491,6 +506,37 @@ const users = await clerkClient.users.getUserList();\n";
         assert!(c.get(&key(&a)).is_some());
         assert!(c.get(&key(&b)).is_none(), "not used by the last run");
         assert!(c.get(&key(&slow)).is_none(), "a timeout is not a result");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_run_that_changed_nothing_leaves_the_file_as_it_is() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [dir.path().to_path_buf()];
+        let settings = Settings::default();
+        let key = || Cache::key(SRC, Lang::TypeScript, &settings);
+        let c = Cache::open(dir.path(), &roots);
+        c.put(key(), &analyze_source(SRC, Lang::TypeScript, &settings));
+        let file = c.file.clone();
+        c.save().unwrap();
+        let written = std::fs::metadata(&file).unwrap().ino();
+
+        // Two files with the same text: one entry, used twice.
+        let c = Cache::open(dir.path(), &roots);
+        assert!(c.get(&key()).is_some() && c.get(&key()).is_some());
+        c.save().unwrap();
+        assert_eq!(std::fs::metadata(&file).unwrap().ino(), written);
+        assert!(Cache::open(dir.path(), &roots).get(&key()).is_some());
+
+        // One added: written anew.
+        let c = Cache::open(dir.path(), &roots);
+        assert!(c.get(&key()).is_some());
+        let other = SRC.replace("v1", "v2");
+        let k = Cache::key(&other, Lang::TypeScript, &settings);
+        c.put(k, &analyze_source(&other, Lang::TypeScript, &settings));
+        c.save().unwrap();
+        assert_ne!(std::fs::metadata(&file).unwrap().ino(), written);
     }
 
     #[test]
