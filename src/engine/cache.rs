@@ -400,6 +400,24 @@ const users = await clerkClient.users.getUserList();\n";
         format!("{findings:#?}")
     }
 
+    fn key() -> Key {
+        Cache::key(SRC, Lang::TypeScript, &Settings::default())
+    }
+
+    /// A cache in `dir` that keeps the findings of `SRC`, saved; its roots
+    /// and its file.
+    fn kept_once(dir: &Path) -> ([PathBuf; 1], PathBuf) {
+        let roots = [dir.to_path_buf()];
+        let c = Cache::open(dir, &roots);
+        c.put(
+            key(),
+            &analyze_source(SRC, Lang::TypeScript, &Settings::default()),
+        );
+        let file = c.file.clone();
+        c.save().unwrap();
+        (roots, file)
+    }
+
     #[test]
     fn findings_come_back_as_they_went_in_with_shared_fixes_still_shared() {
         let dir = tempfile::tempdir().unwrap();
@@ -459,13 +477,7 @@ const users = await clerkClient.users.getUserList();\n";
     #[test]
     fn a_file_of_another_build_or_unreadable_is_an_empty_cache() {
         let dir = tempfile::tempdir().unwrap();
-        let roots = [dir.path().to_path_buf()];
-        let settings = Settings::default();
-        let key = || Cache::key(SRC, Lang::TypeScript, &settings);
-        let c = Cache::open(dir.path(), &roots);
-        c.put(key(), &analyze_source(SRC, Lang::TypeScript, &settings));
-        let file = c.file.clone();
-        c.save().unwrap();
+        let (roots, file) = kept_once(dir.path());
         assert!(Cache::open(dir.path(), &roots).get(&key()).is_some());
 
         let bytes = std::fs::read(&file).unwrap();
@@ -513,13 +525,8 @@ const users = await clerkClient.users.getUserList();\n";
     fn a_run_that_changed_nothing_leaves_the_file_as_it_is() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
-        let roots = [dir.path().to_path_buf()];
+        let (roots, file) = kept_once(dir.path());
         let settings = Settings::default();
-        let key = || Cache::key(SRC, Lang::TypeScript, &settings);
-        let c = Cache::open(dir.path(), &roots);
-        c.put(key(), &analyze_source(SRC, Lang::TypeScript, &settings));
-        let file = c.file.clone();
-        c.save().unwrap();
         let written = std::fs::metadata(&file).unwrap().ino();
 
         // Two files with the same text: one entry, used twice.
@@ -543,10 +550,11 @@ const users = await clerkClient.users.getUserList();\n";
     fn each_set_of_roots_has_its_own_file() {
         let dir = tempfile::tempdir().unwrap();
         let (x, y) = (dir.path().join("x"), dir.path().join("y"));
-        let settings = Settings::default();
-        let key = || Cache::key(SRC, Lang::TypeScript, &settings);
         let c = Cache::open(dir.path(), std::slice::from_ref(&x));
-        c.put(key(), &analyze_source(SRC, Lang::TypeScript, &settings));
+        c.put(
+            key(),
+            &analyze_source(SRC, Lang::TypeScript, &Settings::default()),
+        );
         c.save().unwrap();
         assert!(Cache::open(dir.path(), std::slice::from_ref(&x))
             .get(&key())
