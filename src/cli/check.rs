@@ -258,7 +258,6 @@ pub fn run(args: CheckArgs) -> ExitCode {
         Format::Sarif => output::sarif(&mut out, &reports),
     };
     let _ = out.flush();
-    drop(out);
     if let Some(cache) = cache {
         if let Err(e) = cache.save() {
             tracing::debug!("the cache of findings was not written: {e}");

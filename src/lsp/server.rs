@@ -200,9 +200,10 @@ pub fn publish_frame(uri: &Uri, doc: &Document, enc: Encoding) -> Frame {
     Frame::seal(body)
 }
 
-/// The `publishDiagnostics` frame of a file that is not open. Serialised
-/// straight from the diagnostics: a scan publishes thousands of these,
-/// and the library's path builds a generic JSON value of each first.
+/// A `publishDiagnostics` frame without a version: a file that is not
+/// open, or a clear. Serialised straight from the diagnostics: a scan
+/// publishes thousands of these, and the library's path builds a generic
+/// JSON value of each first.
 fn disk_frame(uri: &Uri, diagnostics: &[Diagnostic]) -> Frame {
     #[derive(serde::Serialize)]
     struct Params<'a> {
@@ -488,7 +489,7 @@ impl Inner {
     /// none). Every `publishDiagnostics` goes out through `out`, so that
     /// they reach the client in the order they were made: one sent through
     /// the library would queue apart and could arrive after a later one.
-    async fn push_disk(&self, uri: &Uri, diags: &[Diagnostic]) {
+    async fn push_unversioned(&self, uri: &Uri, diags: &[Diagnostic]) {
         let _ = self.out.send(disk_frame(uri, diags)).await;
     }
 
@@ -505,7 +506,7 @@ impl Inner {
             );
         }
         if !self.workspace_pull.load(Ordering::SeqCst) && (had || !diags.is_empty()) {
-            self.push_disk(&uri, &diags).await;
+            self.push_unversioned(&uri, &diags).await;
         }
     }
 
@@ -934,7 +935,7 @@ impl LanguageServer for Backend {
                 .await;
         } else if from_disk && !inner.workspace_pull.load(Ordering::SeqCst) {
             // The pulled diagnostics take over from the pushed disk ones.
-            inner.push_disk(&td.uri, &[]).await;
+            inner.push_unversioned(&td.uri, &[]).await;
         }
     }
 
@@ -972,7 +973,7 @@ impl LanguageServer for Backend {
             .to_file_path()
             .is_some_and(|p| p.is_file() && inner.under_roots(&p));
         if !inner.caps().pull {
-            inner.push_disk(&uri, &[]).await;
+            inner.push_unversioned(&uri, &[]).await;
         }
         if on_disk {
             // Closed, the file is part of the workspace view again.
@@ -1164,7 +1165,7 @@ impl LanguageServer for Backend {
             // From now on the client pulls: withdraw what was pushed.
             let pushed: Vec<Uri> = inner.disk.iter().map(|e| e.key().clone()).collect();
             for uri in pushed {
-                inner.push_disk(&uri, &[]).await;
+                inner.push_unversioned(&uri, &[]).await;
             }
         }
         let items = inner
@@ -1275,12 +1276,9 @@ mod tests {
             Vec::new(),
         ] {
             let frame = disk_frame(&uri, &diags);
-            let head = format!(
-                "Content-Length: {}\r\n\r\n",
-                frame.len() - frame.windows(4).position(|w| w == b"\r\n\r\n").unwrap() - 4
-            );
+            let head = format!("Content-Length: {}\r\n\r\n", frame.body().len());
             assert!(frame.starts_with(head.as_bytes()));
-            let sent: Value = serde_json::from_slice(&frame[head.len()..]).unwrap();
+            let sent: Value = serde_json::from_slice(frame.body()).unwrap();
             let library = serde_json::json!({
                 "jsonrpc": "2.0",
                 "method": "textDocument/publishDiagnostics",
