@@ -1,4 +1,6 @@
 //! `check` as a user runs it: each format and exit code, on real folders.
+mod common;
+
 use std::{fs, path::Path};
 
 use assert_cmd::Command;
@@ -389,15 +391,9 @@ mod cache {
     const KEPT: &str = "kept, not parsed!";
 
     fn alter_kept(file: &Path) {
-        let message = b"`setClerkApiVersion` was removed in v5";
-        let tail = message.len() - KEPT.len();
-        let mut bytes = fs::read(file).unwrap();
-        let at = bytes
-            .windows(message.len())
-            .position(|w| w == message)
-            .expect("a kept message");
-        bytes[at + tail..at + message.len()].copy_from_slice(KEPT.as_bytes());
-        fs::write(file, bytes).unwrap();
+        let message = "`setClerkApiVersion` was removed in v5";
+        let kept = format!("{}{KEPT}", &message[..message.len() - KEPT.len()]);
+        common::alter_in_place(file, message.as_bytes(), kept.as_bytes());
     }
 
     #[test]

@@ -328,12 +328,7 @@ async fn a_second_scan_reuses_kept_findings_for_files_that_did_not_change() {
 
     let kept = home.path().join("clerk-core2-lsp");
     let file = fs::read_dir(&kept).unwrap().next().unwrap().unwrap().path();
-    // The kept message, altered in place (the same length).
-    let (from, to) = (b"was removed in v5", b"kept, not parsed!");
-    let mut bytes = fs::read(&file).unwrap();
-    let at = bytes.windows(from.len()).position(|w| w == from).unwrap();
-    bytes[at..at + from.len()].copy_from_slice(to);
-    fs::write(&file, bytes).unwrap();
+    common::alter_in_place(&file, b"was removed in v5", b"kept, not parsed!");
     // Changed, with the same findings as before: parsed again.
     fs::write(dir.path().join("src/a.ts"), format!("{CORE1}\n")).unwrap();
 
