@@ -449,6 +449,42 @@ mod cache {
     }
 
     #[test]
+    fn a_run_after_fix_takes_the_findings_left_in_the_written_files_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("left.ts");
+        fs::write(
+            &file,
+            "import { API_URL, setClerkApiKey } from '@clerk/clerk-sdk-node';\nsetClerkApiKey('sk_test_x');\nconsole.log(API_URL);\n",
+        )
+        .unwrap();
+        let kept = tempfile::tempdir().unwrap();
+        let at = kept.path().to_str().unwrap();
+        let (code, _, err) = check(dir.path(), &["--fix", "--cache-dir", at]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("Fixed 2 findings in 1 file."), "{err}");
+        assert!(!fs::read_to_string(&file)
+            .unwrap()
+            .contains("setClerkApiKey("));
+
+        // What the next run reports for the written file is what `--fix`
+        // kept: a finding altered in the cache file shows.
+        let message = "check code that depends on its text";
+        let altered = format!("{}{KEPT}", &message[..message.len() - KEPT.len()]);
+        common::alter_in_place(
+            &cache_file(kept.path()),
+            message.as_bytes(),
+            altered.as_bytes(),
+        );
+        let (code, out, _) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
+        assert_eq!(code, 1);
+        assert!(out.contains(KEPT), "{out}");
+        assert_eq!(
+            out.replace(&altered, message),
+            check(dir.path(), &["--format", "json", "--no-cache"]).1
+        );
+    }
+
+    #[test]
     fn no_cache_neither_reads_nor_writes_one() {
         let dir = project();
         let kept = tempfile::tempdir().unwrap();

@@ -92,25 +92,30 @@ pub struct FixSummary {
 }
 
 /// Fixes each file that has fixable findings, on all cores, and keeps the
-/// findings left in what was written; a file that cannot be written keeps
-/// its findings and adds an error.
+/// findings left in what was written (also in `cache`, so that the next
+/// run need not parse the written files); a file that cannot be written
+/// keeps its findings and adds an error.
 pub fn fix_files(
     results: &mut [FileResult],
     settings: &Settings,
     roots: &[PathBuf],
+    cache: Option<&Cache>,
     errors: &mut Vec<String>,
 ) -> FixSummary {
     let todo = results
         .iter_mut()
         .filter(|r| r.findings.iter().any(|f| f.fix.is_some()));
-    // Fixes are computed on all cores but written one at a time, so that a
-    // run killed midway leaves at most one temporary file behind.
-    let writing = std::sync::Mutex::new(());
+    let fixing = Fixing {
+        settings,
+        roots,
+        cache,
+        writing: std::sync::Mutex::new(()),
+    };
     let parts = super::in_parallel(super::deal(todo), |hand| {
         let mut summary = FixSummary::default();
         let mut errors = Vec::new();
         for r in hand {
-            fix_file(r, settings, roots, &writing, &mut summary, &mut errors);
+            fixing.fix_file(r, &mut summary, &mut errors);
         }
         (summary, errors)
     });
@@ -123,51 +128,61 @@ pub fn fix_files(
     summary
 }
 
-fn fix_file(
-    r: &mut FileResult,
-    settings: &Settings,
-    roots: &[PathBuf],
-    writing: &std::sync::Mutex<()>,
-    summary: &mut FixSummary,
-    errors: &mut Vec<String>,
-) {
-    let Some(lang) = Lang::from_path(&r.path) else {
-        return;
-    };
-    if r.lossy {
-        errors.push(format!(
-            "{}: not fixed: the file is not valid UTF-8",
-            r.path.display()
-        ));
-        return;
-    }
-    let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        fixes::fix_all_and_rest(&r.src, lang, settings)
-    }));
-    let (fixed, rest) = match fixed {
-        Ok(Some(done)) => done,
-        Ok(None) => return,
-        Err(_) => {
+/// What every file of a `--fix` run shares.
+struct Fixing<'a> {
+    settings: &'a Settings,
+    roots: &'a [PathBuf],
+    cache: Option<&'a Cache>,
+    /// Fixes are computed on all cores but written one at a time, so that
+    /// a run killed midway leaves at most one temporary file behind.
+    writing: std::sync::Mutex<()>,
+}
+
+impl Fixing<'_> {
+    fn fix_file(&self, r: &mut FileResult, summary: &mut FixSummary, errors: &mut Vec<String>) {
+        let Some(lang) = Lang::from_path(&r.path) else {
+            return;
+        };
+        if r.lossy {
             errors.push(format!(
-                "{}: not fixed: internal error while fixing this file; the others were fixed",
+                "{}: not fixed: the file is not valid UTF-8",
                 r.path.display()
             ));
             return;
         }
-    };
-    let written = {
-        let _turn = writing.lock().unwrap_or_else(|e| e.into_inner());
-        write::write_atomic(&r.path, &fixed, roots)
-    };
-    if let Err(e) = written {
-        errors.push(e);
-        return;
+        let fixed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            fixes::fix_all_and_rest(&r.src, lang, self.settings)
+        }));
+        let (fixed, rest) = match fixed {
+            Ok(Some(done)) => done,
+            Ok(None) => return,
+            Err(_) => {
+                errors.push(format!(
+                    "{}: not fixed: internal error while fixing this file; the others were fixed",
+                    r.path.display()
+                ));
+                return;
+            }
+        };
+        let written = {
+            let _turn = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            write::write_atomic(&r.path, &fixed, self.roots)
+        };
+        if let Err(e) = written {
+            errors.push(e);
+            return;
+        }
+        // The findings left are those of a whole analysis of the written
+        // text, as the walk would find them.
+        if let Some(cache) = self.cache.filter(|_| lang.is_grammar()) {
+            cache.put(Cache::key(&fixed, lang, self.settings), &rest);
+        }
+        let before = r.findings.len();
+        r.findings = rest;
+        r.src = fixed;
+        summary.files += 1;
+        summary.findings += before.saturating_sub(r.findings.len());
     }
-    let before = r.findings.len();
-    r.findings = rest;
-    r.src = fixed;
-    summary.files += 1;
-    summary.findings += before.saturating_sub(r.findings.len());
 }
 
 /// Reports for the files with findings, on all cores: each counts its
@@ -230,7 +245,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     notes.sort();
     let fixed = args.fix.then(|| {
         let roots = write::allowed_roots(&args.paths);
-        fix_files(&mut results, &settings, &roots, &mut errors)
+        fix_files(&mut results, &settings, &roots, cache.as_ref(), &mut errors)
     });
     errors.sort();
     let reports = into_reports(results);
