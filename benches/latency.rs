@@ -334,7 +334,16 @@ struct Typing {
     p99: Duration,
     received: Duration,
     findings: usize,
+    /// Each session's p99 over its own median.
+    session_ratios: Vec<f64>,
 }
+
+/// Each typing measure runs this many times, each with a server of its
+/// own. This shared machine slows down now and then for 20-100 ms (an
+/// unrelated thread of the driver slowed as much in the same window),
+/// which is a run of 10-30 slow keystrokes: one such run in a session
+/// puts its p99 over 3x. The pooled p99 and each session's are printed.
+const SESSIONS: usize = 3;
 
 /// How long the driver waits between the first diagnostics and the first
 /// keystroke. The server compiles the other grammars' queries in the
@@ -345,7 +354,13 @@ const BEFORE_TYPING: Duration = Duration::from_millis(300);
 
 /// Types one character at a time (insert, then delete, so the size stays
 /// put), waiting for each version's diagnostics.
-fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Spot) -> Typing {
+fn typing_session(
+    lines: usize,
+    clerk_every: usize,
+    edits: usize,
+    broken: bool,
+    spot: Spot,
+) -> (Vec<Duration>, Vec<Duration>, usize) {
     let mut text = match clerk_every {
         1 => gen::clerk_file(lines),
         n => gen::mixed_file(lines, n),
@@ -391,6 +406,22 @@ fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Sp
         received.push(p.received.unwrap() - t);
     }
     s.stop();
+    (times, received, findings)
+}
+
+/// [`typing_session`] [`SESSIONS`] times: the medians and p99 of all its
+/// keystrokes, and each session's p99 over its median.
+fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Spot) -> Typing {
+    let (mut times, mut received, mut findings) = (Vec::new(), Vec::new(), 0);
+    let mut session_ratios = Vec::new();
+    for _ in 0..SESSIONS {
+        let (mut t, r, f) = typing_session(lines, clerk_every, edits, broken, spot);
+        t.sort();
+        session_ratios.push(percentile(&t, 0.99).as_secs_f64() / percentile(&t, 0.5).as_secs_f64());
+        times.extend(t);
+        received.extend(r);
+        findings = f;
+    }
     times.sort();
     received.sort();
     Typing {
@@ -398,6 +429,7 @@ fn typing(lines: usize, clerk_every: usize, edits: usize, broken: bool, spot: Sp
         p99: percentile(&times, 0.99),
         received: percentile(&received, 0.5),
         findings,
+        session_ratios,
     }
 }
 
@@ -538,7 +570,7 @@ fn main() {
             }
             let t = typing(lines, clerk_every, edits, broken, spot);
             println!(
-                "didChange -> publishDiagnostics, {lines} lines{}{}{} ({} findings), {edits} edits: median {}, p99 {} (p99/median {:.2}); frame read before decoding: median {}",
+                "didChange -> publishDiagnostics, {lines} lines{}{}{} ({} findings), {SESSIONS} x {edits} edits: median {}, p99 {} (p99/median {:.2}; in each session {}); frame read before decoding: median {}",
                 if clerk_every > 1 { format!(", one block in {clerk_every} using Clerk") } else { String::new() },
                 if broken { " with a syntax error elsewhere" } else { "" },
                 match spot {
@@ -550,6 +582,11 @@ fn main() {
                 ms(t.median),
                 ms(t.p99),
                 t.p99.as_secs_f64() / t.median.as_secs_f64(),
+                t.session_ratios
+                    .iter()
+                    .map(|r| format!("{r:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
                 ms(t.received),
             );
         }
