@@ -339,10 +339,11 @@ struct Typing {
 }
 
 /// Each typing measure runs this many times, each with a server of its
-/// own. This shared machine slows down now and then for 20-100 ms (an
-/// unrelated thread of the driver slowed as much in the same window),
-/// which is a run of 10-30 slow keystrokes: one such run in a session
-/// puts its p99 over 3x. The pooled p99 and each session's are printed.
+/// own. This shared machine slows down now and then for 20-60 ms (in one
+/// such window a busy loop in another thread of the driver ran 11 times
+/// slower too), which makes a run of 5-15 slow keystrokes: one such run
+/// in a session puts its p99 over 3x. The pooled p99 and each session's
+/// are printed.
 const SESSIONS: usize = 3;
 
 /// How long the driver waits between the first diagnostics and the first
