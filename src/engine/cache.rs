@@ -133,9 +133,11 @@ impl Cache {
         Key(h.digest128())
     }
 
-    /// The findings stored for `key`, if any.
-    pub fn get(&self, key: &Key) -> Option<Vec<Finding>> {
-        let findings = restore(self.old.get(&key.0)?, &self.strings)?;
+    /// The findings stored for `key`, the key of `src`, if any. Findings
+    /// whose ranges do not fit `src` (a damaged file that still decodes)
+    /// are none: the caller would slice the text with them.
+    pub fn get(&self, key: &Key, src: &str) -> Option<Vec<Finding>> {
+        let findings = restore(self.old.get(&key.0)?, &self.strings, src)?;
         self.kept().used.push(key.0);
         Some(findings)
     }
@@ -329,8 +331,12 @@ fn store(findings: &[Finding], strings: &mut Strings) -> Stored {
 
 /// `None` when an entry names a rule or an official entry this build does
 /// not have, or points at edits or strings the file does not hold.
-fn restore(s: &Stored, strings: &[Arc<str>]) -> Option<Vec<Finding>> {
+fn restore(s: &Stored, strings: &[Arc<str>], src: &str) -> Option<Vec<Finding>> {
     let string = |i: u32| strings.get(i as usize);
+    let fits = |start: usize, end: usize| {
+        (start <= end && src.is_char_boundary(start) && src.is_char_boundary(end))
+            .then_some(start..end)
+    };
     let edits = s
         .edits
         .iter()
@@ -338,7 +344,7 @@ fn restore(s: &Stored, strings: &[Arc<str>]) -> Option<Vec<Finding>> {
             list.iter()
                 .map(|(start, end, text)| {
                     Some(Edit {
-                        range: *start..*end,
+                        range: fits(*start, *end)?,
                         text: string(*text)?.to_string(),
                     })
                 })
@@ -374,7 +380,7 @@ fn restore(s: &Stored, strings: &[Arc<str>]) -> Option<Vec<Finding>> {
             };
             Some(Finding {
                 rule,
-                range: f.start..f.end,
+                range: fits(f.start, f.end)?,
                 severity: f.severity,
                 message: string(f.message)?.clone(),
                 fix,
@@ -433,14 +439,14 @@ const users = await clerkClient.users.getUserList();\n";
         );
         let c = Cache::open(dir.path(), &roots);
         assert!(c
-            .get(&Cache::key(SRC, Lang::TypeScript, &settings))
+            .get(&Cache::key(SRC, Lang::TypeScript, &settings), SRC)
             .is_none());
         c.put(Cache::key(SRC, Lang::TypeScript, &settings), &findings);
         c.save().unwrap();
 
         let c = Cache::open(dir.path(), &roots);
         let back = c
-            .get(&Cache::key(SRC, Lang::TypeScript, &settings))
+            .get(&Cache::key(SRC, Lang::TypeScript, &settings), SRC)
             .expect("kept");
         assert_eq!(shown(&back), shown(&findings));
         let shared = |fs: &[Finding]| {
@@ -478,7 +484,7 @@ const users = await clerkClient.users.getUserList();\n";
     fn a_file_of_another_build_or_unreadable_is_an_empty_cache() {
         let dir = tempfile::tempdir().unwrap();
         let (roots, file) = kept_once(dir.path());
-        assert!(Cache::open(dir.path(), &roots).get(&key()).is_some());
+        assert!(Cache::open(dir.path(), &roots).get(&key(), SRC).is_some());
 
         let bytes = std::fs::read(&file).unwrap();
         let build = build_id();
@@ -489,10 +495,49 @@ const users = await clerkClient.users.getUserList();\n";
         let mut other = bytes.clone();
         other[at] ^= 1;
         std::fs::write(&file, other).unwrap();
-        assert!(Cache::open(dir.path(), &roots).get(&key()).is_none());
+        assert!(Cache::open(dir.path(), &roots).get(&key(), SRC).is_none());
 
         std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
-        assert!(Cache::open(dir.path(), &roots).get(&key()).is_none());
+        assert!(Cache::open(dir.path(), &roots).get(&key(), SRC).is_none());
+    }
+
+    #[test]
+    fn findings_that_do_not_fit_the_text_are_not_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [dir.path().to_path_buf()];
+        let settings = Settings::default();
+        let src = "import * as sdk from '@clerk/clerk-sdk-node';\nconst s = '日本'; sdk.setClerkApiVersion('v1');\n";
+        let findings = analyze_source(src, Lang::TypeScript, &settings);
+        let fixed = findings.iter().position(|f| f.fix.is_some()).unwrap();
+        let key = || Cache::key(src, Lang::TypeScript, &settings);
+        let damaged = [
+            // Past the end of the text.
+            |f: &mut Finding| f.range = f.range.start..f.range.end + 1_000,
+            // Inside a character.
+            |f: &mut Finding| f.range = 58..f.range.end,
+            // Backwards.
+            |f: &mut Finding| f.range = f.range.end..f.range.start,
+            // A fix's edit past the end of the text.
+            |f: &mut Finding| {
+                let fix = f.fix.as_mut().unwrap();
+                let mut edits = fix.edits.to_vec();
+                edits[0].range.end += 1_000;
+                fix.edits = edits.into();
+            },
+        ];
+        for damage in damaged {
+            let mut bad = findings.clone();
+            damage(&mut bad[fixed]);
+            let c = Cache::open(dir.path(), &roots);
+            c.put(key(), &bad);
+            c.save().unwrap();
+            assert!(Cache::open(dir.path(), &roots).get(&key(), src).is_none());
+        }
+        let c = Cache::open(dir.path(), &roots);
+        c.put(key(), &findings);
+        c.save().unwrap();
+        let back = Cache::open(dir.path(), &roots).get(&key(), src);
+        assert_eq!(shown(&back.expect("kept")), shown(&findings));
     }
 
     #[test]
@@ -509,15 +554,18 @@ const users = await clerkClient.users.getUserList();\n";
         c.save().unwrap();
 
         let c = Cache::open(dir.path(), &roots);
-        assert!(c.get(&key(&a)).is_some());
+        assert!(c.get(&key(&a), &a).is_some());
         let slow = format!("{SRC}// slow\n");
         c.put(key(&slow), &[limits::finding(limits::Skip::ParseTimeout)]);
         c.save().unwrap();
 
         let c = Cache::open(dir.path(), &roots);
-        assert!(c.get(&key(&a)).is_some());
-        assert!(c.get(&key(&b)).is_none(), "not used by the last run");
-        assert!(c.get(&key(&slow)).is_none(), "a timeout is not a result");
+        assert!(c.get(&key(&a), &a).is_some());
+        assert!(c.get(&key(&b), &b).is_none(), "not used by the last run");
+        assert!(
+            c.get(&key(&slow), &slow).is_none(),
+            "a timeout is not a result"
+        );
     }
 
     #[cfg(unix)]
@@ -531,14 +579,14 @@ const users = await clerkClient.users.getUserList();\n";
 
         // Two files with the same text: one entry, used twice.
         let c = Cache::open(dir.path(), &roots);
-        assert!(c.get(&key()).is_some() && c.get(&key()).is_some());
+        assert!(c.get(&key(), SRC).is_some() && c.get(&key(), SRC).is_some());
         c.save().unwrap();
         assert_eq!(std::fs::metadata(&file).unwrap().ino(), written);
-        assert!(Cache::open(dir.path(), &roots).get(&key()).is_some());
+        assert!(Cache::open(dir.path(), &roots).get(&key(), SRC).is_some());
 
         // One added: written anew.
         let c = Cache::open(dir.path(), &roots);
-        assert!(c.get(&key()).is_some());
+        assert!(c.get(&key(), SRC).is_some());
         let other = SRC.replace("v1", "v2");
         let k = Cache::key(&other, Lang::TypeScript, &settings);
         c.put(k, &analyze_source(&other, Lang::TypeScript, &settings));
@@ -557,9 +605,9 @@ const users = await clerkClient.users.getUserList();\n";
         );
         c.save().unwrap();
         assert!(Cache::open(dir.path(), std::slice::from_ref(&x))
-            .get(&key())
+            .get(&key(), SRC)
             .is_some());
-        assert!(Cache::open(dir.path(), &[y]).get(&key()).is_none());
+        assert!(Cache::open(dir.path(), &[y]).get(&key(), SRC).is_none());
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn load<'s>(
     let cache = cache.filter(|_| lang.is_grammar());
     if let (true, Some(cache)) = (parse, cache) {
         let k = Cache::key(&src, lang, settings);
-        match cache.get(&k) {
+        match cache.get(&k, &src) {
             Some(stored) => (findings, parse) = (stored, false),
             None => key = Some(k),
         }
