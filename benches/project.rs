@@ -27,9 +27,9 @@ fn check_once(dir: &Path, cache: Option<&Path>) -> Duration {
     took
 }
 
-/// Reads and parses every file with tree-sitter on all cores, doing nothing else.
-fn parse_once(files: &[PathBuf]) -> Duration {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+/// Reads and parses every file with tree-sitter on `threads` threads,
+/// doing nothing else.
+fn parse_once(files: &[PathBuf], threads: usize) -> Duration {
     let t = Instant::now();
     std::thread::scope(|s| {
         for chunk in files.chunks(files.len().div_ceil(threads)) {
@@ -46,20 +46,25 @@ fn parse_once(files: &[PathBuf]) -> Duration {
 }
 
 /// Medians of `check` (every file parsed; then a second run with the
-/// findings the first kept) and of the parse-only baseline, run in turns so
-/// that all see the same load on a shared machine.
-fn times(dir: &Path, files: &[PathBuf]) -> [Duration; 3] {
-    let mut runs: [Vec<Duration>; 3] = Default::default();
-    for _ in 0..9 {
+/// findings the first kept), of the parse-only baseline on all cores and of
+/// parsing alone on one core (what bounds a first run from below), run in
+/// turns so that all see the same load on a shared machine.
+fn times(dir: &Path, files: &[PathBuf], one_core: bool) -> [Duration; 4] {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut runs: [Vec<Duration>; 4] = Default::default();
+    for i in 0..9 {
         let kept = tempfile::tempdir().unwrap();
         check_once(dir, Some(kept.path()));
         runs[0].push(check_once(dir, None));
         runs[1].push(check_once(dir, Some(kept.path())));
-        runs[2].push(parse_once(files));
+        runs[2].push(parse_once(files, cores));
+        if one_core && i % 3 == 0 {
+            runs[3].push(parse_once(files, 1));
+        }
     }
     runs.map(|mut r| {
         r.sort();
-        r[r.len() / 2]
+        r.get(r.len() / 2).copied().unwrap_or_default()
     })
 }
 
@@ -86,15 +91,23 @@ fn main() {
         let root = kept.as_deref().unwrap_or(dir.path());
         let bytes = gen::write_tree(root, 5_000, clerk_every, plain_bytes);
         let files = list(root);
-        let [check, again, parse] = times(root, &files);
+        let [check, again, parse, one_core] = times(root, &files, clerk_every == 1);
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        println!(
-            "{name}: 5,000 files, {:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}; check again, nothing changed (kept findings) {:.0} ms",
-            bytes as f64 / 1e6,
+        let mb = bytes as f64 / 1e6;
+        print!(
+            "{name}: 5,000 files, {mb:.1} MB: check {:.0} ms; tree-sitter parse alone {:.0} ms; ratio {:.2}; check again, nothing changed (kept findings) {:.0} ms",
             ms(check),
             ms(parse),
             check.as_secs_f64() / parse.as_secs_f64(),
             ms(again),
         );
+        if clerk_every == 1 {
+            print!(
+                "; parse alone on one core {:.0} ms ({:.1} MB/s)",
+                ms(one_core),
+                mb / one_core.as_secs_f64()
+            );
+        }
+        println!();
     }
 }
