@@ -324,6 +324,10 @@ enum Spot {
     /// At the middle line of the same file written without the semicolons
     /// that end its lines.
     WithoutSemicolons,
+    /// At the start of the half-typed statement at the end of the file
+    /// (with a syntax error elsewhere only): every version has the error,
+    /// as while a call is being written.
+    InsideTheError,
 }
 
 /// Typing latency: median and p99 until the client has decoded the
@@ -382,6 +386,7 @@ fn typing_session(
     std::thread::sleep(BEFORE_TYPING);
     let line = match spot {
         Spot::Middle | Spot::WithoutSemicolons => lines / 2,
+        Spot::InsideTheError => text.lines().count() - 1,
         Spot::BreaksSyntax => text
             .lines()
             .enumerate()
@@ -565,6 +570,7 @@ fn main() {
             (true, Spot::Middle),
             (false, Spot::BreaksSyntax),
             (false, Spot::WithoutSemicolons),
+            (true, Spot::InsideTheError),
         ] {
             if clerk_every > 1 && (broken || spot != Spot::Middle) {
                 continue;
@@ -573,11 +579,15 @@ fn main() {
             println!(
                 "didChange -> publishDiagnostics, {lines} lines{}{}{} ({} findings), {SESSIONS} x {edits} edits: median {}, p99 {} (p99/median {:.2}; in each session {}); frame read before decoding: median {}",
                 if clerk_every > 1 { format!(", one block in {clerk_every} using Clerk") } else { String::new() },
-                if broken { " with a syntax error elsewhere" } else { "" },
+                match (broken, spot) {
+                    (true, Spot::InsideTheError) => ", typing in a half-typed statement at its end",
+                    (true, _) => " with a syntax error elsewhere",
+                    (false, _) => "",
+                },
                 match spot {
                     Spot::BreaksSyntax => ", every other keystroke breaking the syntax there",
                     Spot::WithoutSemicolons => ", without semicolons",
-                    Spot::Middle => "",
+                    Spot::Middle | Spot::InsideTheError => "",
                 },
                 t.findings,
                 ms(t.median),
