@@ -681,3 +681,19 @@ fn a_declaration_runs_on_into_an_operator_on_the_next_line() {
         same_statements_as_fresh(&doc, &doc.text).unwrap();
     }
 }
+
+#[test]
+fn a_statement_that_lost_its_semicolon_in_a_splice_is_not_trusted_to_stop_the_next() {
+    let settings = Settings::default();
+    let text = "import { clerkClient } from '@clerk/clerk-sdk-node';\nfoo();\nx;\nconst u = await clerkClient.users.getUser('x');\n";
+    let mut doc = Document::new(Lang::TypeScript, 1, text.to_string(), &settings);
+    // `foo();` loses its semicolon: analysed alone, as the next line starts
+    // with a name.
+    typed(&mut doc, 1, 5, 1, "");
+    assert!(doc.lagging);
+    // `x` becomes `[x]`, which carries `foo()` on: `foo()[x];`.
+    typed(&mut doc, 2, 0, 1, "[x]");
+    let text = doc.text.clone();
+    same_statements_as_fresh(&doc, &text).unwrap();
+    same_findings_as_fresh(&doc, &text, &settings).unwrap();
+}

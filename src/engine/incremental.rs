@@ -741,6 +741,11 @@ pub fn splice(
         t.2 = moved(t.2);
     }
     tops[i].2 = new_end;
+    // How the statement ends now: a splice of the next one trusts it to
+    // stop the statement (`foo();` typed into `foo()` ends bare, and a
+    // next line that starts with `[` would carry it on).
+    let mut ends = prev.ends.clone();
+    ends[i] = end_of(stmt, src);
     Some(Output {
         // No ignore comments (see above): what is shown is all there is.
         findings: raw.clone(),
@@ -750,7 +755,7 @@ pub fn splice(
             complete: true,
             walk: Some(cache),
             tops,
-            ends: prev.ends.clone(),
+            ends,
             wired: prev.wired.iter().map(|&w| moved(w)).collect(),
             wire_names: prev.wire_names.clone(),
             facts: facts.keep(),
