@@ -424,6 +424,51 @@ fn joining_op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Every line of `BARE` ends with `;`; one loses it (a splice, as the
+/// next line starts with a word), then the next line gets each start that
+/// can carry a statement on. The second edit must see the first statement
+/// as it ends now.
+#[test]
+fn a_semicolon_taken_out_then_a_start_that_carries_the_line_on_equals_fresh() {
+    let base: String = BARE.lines().map(|l| format!("{l};\n")).collect();
+    let starts = [
+        "(x) || ",
+        "[x] || ",
+        "`t` + ",
+        "-x + ",
+        "+x + ",
+        "/r/.test(x) || ",
+        "in || ",
+        "x",
+    ];
+    for lang in [Lang::TypeScript, Lang::JavaScript] {
+        for (line, text) in base.lines().enumerate().take(base.lines().count() - 1) {
+            let line = line as u32;
+            let col = text.len() as u32 - 1;
+            for start in starts {
+                let ops = vec![
+                    vec![Op::Edit {
+                        line,
+                        col,
+                        len_lines: 0,
+                        len_cols: 1,
+                        text: String::new(),
+                    }],
+                    vec![Op::Edit {
+                        line: line + 1,
+                        col: 0,
+                        len_lines: 0,
+                        len_cols: 0,
+                        text: start.to_string(),
+                    }],
+                ];
+                run_in(lang, &base, ops, Encoding::Utf16)
+                    .unwrap_or_else(|e| panic!("{lang:?}, line {line}, {start:?}: {e}"));
+            }
+        }
+    }
+}
+
 /// `text` with the semicolons at the ends of its lines taken out, as
 /// projects written in that style have it.
 fn without_semicolons(text: &str) -> String {
