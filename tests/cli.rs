@@ -385,15 +385,20 @@ mod cache {
         files.into_iter().next().unwrap()
     }
 
-    /// What the kept findings of `src/unicode.mjs` say, altered in the cache
-    /// file (in place, the same length) to tell them apart from findings
-    /// parsed afresh.
+    /// How a kept finding's message ends once altered in the cache file (in
+    /// place, the same length) to tell it apart from one parsed afresh.
     const KEPT: &str = "kept, not parsed!";
 
+    /// Alters `message` in the cache `file`, returning what it now says.
+    fn alter_message(file: &Path, message: &str) -> String {
+        let altered = format!("{}{KEPT}", &message[..message.len() - KEPT.len()]);
+        common::alter_in_place(file, message.as_bytes(), altered.as_bytes());
+        altered
+    }
+
+    /// Alters what the kept findings of `src/unicode.mjs` say.
     fn alter_kept(file: &Path) {
-        let message = "`setClerkApiVersion` was removed in v5";
-        let kept = format!("{}{KEPT}", &message[..message.len() - KEPT.len()]);
-        common::alter_in_place(file, message.as_bytes(), kept.as_bytes());
+        alter_message(file, "`setClerkApiVersion` was removed in v5");
     }
 
     #[test]
@@ -469,12 +474,7 @@ mod cache {
         // What the next run reports for the written file is what `--fix`
         // kept: a finding altered in the cache file shows.
         let message = "check code that depends on its text";
-        let altered = format!("{}{KEPT}", &message[..message.len() - KEPT.len()]);
-        common::alter_in_place(
-            &cache_file(kept.path()),
-            message.as_bytes(),
-            altered.as_bytes(),
-        );
+        let altered = alter_message(&cache_file(kept.path()), message);
         let (code, out, _) = check(dir.path(), &["--format", "json", "--cache-dir", at]);
         assert_eq!(code, 1);
         assert!(out.contains(KEPT), "{out}");
