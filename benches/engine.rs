@@ -63,62 +63,89 @@ fn query_compile(c: &mut Criterion) {
     g.finish();
 }
 
+/// Where [`keystroke`] types.
+#[derive(Clone, Copy, PartialEq)]
+enum Spot {
+    /// At the start of the middle line.
+    Middle,
+    /// Before the `export` of the first function from the middle on, so
+    /// that every other version holds a syntax error at the edit.
+    BreakingTheSyntax,
+    /// At the middle line of the same file written without the semicolons
+    /// that end its lines.
+    WithoutSemicolons,
+    /// At the end of `const pending = await clerkClient.users.getUser(`,
+    /// a line added to a route handler from the middle on: every version
+    /// holds the call left open.
+    InAHalfTypedCall,
+}
+
 /// One keystroke in an open document, in process: the edit, the
 /// incremental reparse and analysis, and the `publishDiagnostics` frame the
-/// server writes.
-/// Characters are typed at the start of the middle line and deleted again,
-/// as the latency driver does over stdio; `breaking_the_syntax` types them
-/// before the `export` of the first function from there, so that every
-/// other version holds a syntax error at the edit; `without_semicolons`
-/// types them at the middle line of the same file written without the
-/// semicolons that end its lines.
+/// server writes. Characters are typed and deleted again, as the latency
+/// driver does over stdio, at one of the [`Spot`]s.
 fn keystroke(c: &mut Criterion) {
     let settings = Settings::default();
     let mut g = c.benchmark_group("keystroke");
     let uri: Uri = "file:///bench/typing.ts".parse().unwrap();
-    for (lines, breaking, bare) in [
-        (1_000usize, false, false),
-        (10_000, false, false),
-        (1_000, true, false),
-        (10_000, true, false),
-        (1_000, false, true),
-        (10_000, false, true),
-    ] {
-        let text = match bare {
-            false => gen::clerk_file(lines),
-            true => gen::without_semicolons(&gen::clerk_file(lines)),
-        };
-        let line = match breaking {
-            false => lines / 2,
-            true => text
-                .lines()
-                .enumerate()
-                .skip(lines / 2)
-                .find(|(_, l)| l.starts_with("export async function"))
-                .map_or(lines / 2, |(i, _)| i),
-        } as u32;
-        let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
-        let mut typed = false;
-        let id = match (breaking, bare) {
-            (true, _) => BenchmarkId::new("breaking_the_syntax", lines),
-            (false, true) => BenchmarkId::new("without_semicolons", lines),
-            (false, false) => BenchmarkId::from_parameter(lines),
-        };
-        g.bench_function(id, |b| {
-            b.iter(|| {
-                let end = if typed { 1 } else { 0 };
-                let change = TextDocumentContentChangeEvent {
-                    range: Some(Range::new(Position::new(line, 0), Position::new(line, end))),
-                    range_length: None,
-                    text: if typed { String::new() } else { "x".into() },
-                };
-                typed = !typed;
-                doc.apply_changes(&[change], Encoding::Utf16);
-                let a = doc.snapshot().analyze(&settings);
-                doc.accept(a);
-                publish_frame(&uri, &doc, Encoding::Utf16).len()
-            })
-        });
+    for lines in [1_000usize, 10_000] {
+        for spot in [
+            Spot::Middle,
+            Spot::BreakingTheSyntax,
+            Spot::WithoutSemicolons,
+            Spot::InAHalfTypedCall,
+        ] {
+            let mut text = match spot {
+                Spot::WithoutSemicolons => gen::without_semicolons(&gen::clerk_file(lines)),
+                _ => gen::clerk_file(lines),
+            };
+            let from_middle = |text: &str, start: &str| {
+                text.lines()
+                    .enumerate()
+                    .skip(lines / 2)
+                    .find(|(_, l)| l.starts_with(start))
+                    .map_or(lines / 2, |(i, _)| i)
+            };
+            let (line, col) = match spot {
+                Spot::Middle | Spot::WithoutSemicolons => (lines / 2, 0),
+                Spot::BreakingTheSyntax => (from_middle(&text, "export async function"), 0),
+                Spot::InAHalfTypedCall => {
+                    let call = "const pending = await clerkClient.users.getUser(";
+                    let at = from_middle(&text, "router.get(") + 1;
+                    let mut all: Vec<&str> = text.lines().collect();
+                    all.insert(at, call);
+                    text = all.join("\n") + "\n";
+                    (at, call.len())
+                }
+            };
+            let (line, col) = (line as u32, col as u32);
+            let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
+            let mut typed = false;
+            let id = match spot {
+                Spot::Middle => BenchmarkId::from_parameter(lines),
+                Spot::BreakingTheSyntax => BenchmarkId::new("breaking_the_syntax", lines),
+                Spot::WithoutSemicolons => BenchmarkId::new("without_semicolons", lines),
+                Spot::InAHalfTypedCall => BenchmarkId::new("in_a_half_typed_call", lines),
+            };
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    let end = if typed { col + 1 } else { col };
+                    let change = TextDocumentContentChangeEvent {
+                        range: Some(Range::new(
+                            Position::new(line, col),
+                            Position::new(line, end),
+                        )),
+                        range_length: None,
+                        text: if typed { String::new() } else { "x".into() },
+                    };
+                    typed = !typed;
+                    doc.apply_changes(&[change], Encoding::Utf16);
+                    let a = doc.snapshot().analyze(&settings);
+                    doc.accept(a);
+                    publish_frame(&uri, &doc, Encoding::Utf16).len()
+                })
+            });
+        }
     }
     g.finish();
 }

@@ -77,6 +77,14 @@ pub struct State {
 }
 
 impl State {
+    /// Whether the text the analysis saw holds a syntax error: its findings
+    /// are then those of one recovery from it, which a fresh parse of the
+    /// whole file may not make (recovery can go otherwise when text far
+    /// from the error changes).
+    pub fn broken(&self) -> bool {
+        self.ends.contains(&End::Broken)
+    }
+
     /// Kind id and byte range of each top-level node (statement or
     /// comment) the analysis saw, in order: what a fresh parse of the same
     /// text must agree with.
@@ -300,7 +308,7 @@ fn only_comments(mut text: &[u8]) -> bool {
     }
 }
 
-fn tops(children: &[Node]) -> Vec<(u16, usize, usize)> {
+fn tops_of(children: &[Node]) -> Vec<(u16, usize, usize)> {
     children
         .iter()
         .map(|c| (c.kind_id(), c.start_byte(), c.end_byte()))
@@ -527,7 +535,7 @@ pub fn analyze(
                 complete: !raw.iter().any(limits::is_limit),
                 raw,
                 walk: facts.walked.get().map(|w| w.cache()),
-                tops: tops(&children),
+                tops: tops_of(&children),
                 ends: ends.clone(),
                 facts: facts.keep(),
                 wired: wired.clone(),
@@ -618,20 +626,29 @@ pub fn analyze(
 /// Tree-sitter's incremental reparse shifts every top-level statement again
 /// (the grammar's repetition nodes are never reused), which at ten thousand
 /// lines costs more than everything else a keystroke does; this costs what
-/// the statement's length does.
+/// the statement's length does. Statements with a syntax error next to it
+/// (and the statement after each) are parsed with it: recovery from an
+/// error can take in text from either side.
 ///
-/// `None` unless that is provably what a full analysis would find: the
-/// statement parses on its own without errors, to one statement of its old
-/// kind and bounds; neither it nor the statement before it (comments
-/// aside) can run on into its neighbour (they end with `;`, or in a bare
-/// tail followed by a line that starts with a plain word: see
-/// [`stops_before`]); neither it nor its neighbours held
-/// a syntax error; nothing in it binds Clerk or names a top-level options
-/// `const`; the value walk learns the same from it; no rule asked about
-/// text outside it; and the file has no ignore comments. A syntax error
-/// further away is left as it was, as an incremental reparse leaves it; a
-/// fresh parse may recover from it differently, so the caller treats the
-/// result as it treats such a reparse. The caller keeps the previous tree,
+/// `None` unless that is provably what a full analysis would find where
+/// no syntax error is involved: the text parses on its own to statements
+/// that span it (to one of the old kind and bounds, unless the statements
+/// it replaces held an error: `x` deleted before `export`); neither the last of
+/// them nor the statement before them (comments aside) can run on into
+/// its neighbour (they end with `;`, or in a bare tail followed by a line
+/// that starts with a plain word: see [`stops_before`]); nothing in them
+/// binds Clerk or names a top-level options `const`; the value walk learns
+/// the same from them; no rule asked about text outside them; and the file
+/// has no ignore comments.
+///
+/// A syntax error there or further away is no reason to decline: typing
+/// goes through errors (a call is open until its `)`), and a parse of the
+/// whole file with one costs what opening the file does. The text parsed
+/// alone is then one recovery from the error, and errors elsewhere are
+/// left as they were, as an incremental reparse leaves them; a fresh parse
+/// may recover otherwise (even into the neighbours, or in a statement whose
+/// text did not change), so the caller treats the result as it treats such
+/// a reparse ([`State::broken`]). The caller keeps the previous tree,
 /// edited, for a full reparse later.
 pub fn splice(
     src: &str,
@@ -643,7 +660,24 @@ pub fn splice(
     let walk = prev.walk.as_ref().filter(|_| prev.complete)?;
     let first = edits.first()?;
     let i = prev.tops.partition_point(|t| t.2 < first.start);
-    let &(kind, start, end) = prev.tops.get(i)?;
+    prev.tops.get(i)?;
+    // The statements parsed again: the one edited, and any statement with
+    // a syntax error next to them, with the statement after it (recovery
+    // from an error can take in text from either side: `xexport function
+    // f() {}` is an error and a function, and the `x` deleted joins them).
+    let code = |j: &usize| prev.ends[*j] != End::Comment;
+    let broken = |j: Option<usize>| j.is_some_and(|j| prev.ends[j] == End::Broken);
+    let (mut a, mut b) = (i, i);
+    while let Some(j) = (0..a).rev().find(code).filter(|&j| broken(Some(j))) {
+        a = j;
+    }
+    while let Some(j) = (b + 1..prev.ends.len())
+        .find(code)
+        .filter(|&j| broken(Some(b)) || broken(Some(j)))
+    {
+        b = j;
+    }
+    let (start, end) = (prev.tops[a].1, prev.tops[b].2);
     let mut new_end = end;
     for e in edits {
         if e.start < start || e.old_end > new_end {
@@ -658,16 +692,8 @@ pub fn splice(
     {
         return None;
     }
-    // A syntax error elsewhere in the file is no reason to decline, but it
-    // must be a whole statement away: recovery from it can reach into its
-    // neighbours.
-    let code = |j: &usize| prev.ends[*j] != End::Comment;
-    let before = (0..i).rev().find(code);
-    let after = (i + 1..prev.ends.len()).find(code);
-    let broken = |j: Option<usize>| j.is_some_and(|j| prev.ends[j] == End::Broken);
-    if broken(before) || prev.ends[i] == End::Broken || broken(after) {
-        return None;
-    }
+    let before = (0..a).rev().find(code);
+    let after = (b + 1..prev.ends.len()).find(code);
     // The statement before, left open, must stop where it did whatever the
     // edits made of this one's start.
     if let Some(j) = before {
@@ -686,28 +712,41 @@ pub fn splice(
     }
     let tree = super::parse_range(src, lang, range.clone())?;
     let root = tree.root_node();
-    let stmt = root.child(0).filter(|_| root.child_count() == 1)?;
+    let mut cur = root.walk();
+    let stmts: Vec<Node> = root.children(&mut cur).collect();
     let moved = |p: usize| if p >= end { p - end + new_end } else { p };
-    // Left open, the statement must stop where it ends now whatever follows:
-    // nothing but the end of the file, or a statement on a later line.
-    let stops = match end_of(stmt, src) {
-        End::Closed => true,
-        End::Bare => match after {
+    let now: Vec<End> = stmts.iter().map(|s| end_of(*s, src)).collect();
+    // Typing goes through syntax errors (a call half written), and parsing
+    // the whole file again for each keystroke then costs what opening it
+    // does. Parsed alone, a statement with an error is one recovery among
+    // those the parser could make, and the statements around it are kept
+    // as they were: the caller treats the result as after an incremental
+    // reparse with errors ([`State::broken`]). Without one, the parser
+    // parts the statements as a parse of the file does, from the same
+    // start, up to the last one's end.
+    let erring = now.contains(&End::Broken) || prev.ends[a..=b].contains(&End::Broken);
+    let same_kind = || erring || stmts.len() == 1 && a == b && stmts[0].kind_id() == prev.tops[a].0;
+    // Left open, the last statement must stop where it ends now whatever
+    // follows: nothing but the end of the file, or a statement on a later
+    // line.
+    let stops = match now.last() {
+        Some(End::Closed | End::Broken) => true,
+        Some(End::Bare) => match after {
             None => ends_line(&src.as_bytes()[new_end..]),
             Some(k) => stops_before(src, new_end, moved(prev.tops[k].1)),
         },
-        End::Open | End::Comment | End::Broken => false,
+        Some(End::Open | End::Comment) | None => false,
     };
-    if root.has_error()
-        || stmt.kind_id() != kind
-        || stmt.byte_range() != range
+    if stmts.first().map(|s| s.start_byte()) != Some(start)
+        || stmts.last().map(|s| s.end_byte()) != Some(new_end)
+        || !same_kind()
         || !stops
-        || !top_level_object_consts(&[stmt], src).is_empty()
+        || !top_level_object_consts(&stmts, src).is_empty()
     {
         return None;
     }
 
-    let (walked, cache) = walk.splice(i, stmt, &tree, src, moved)?;
+    let (walked, cache) = walk.splice(a..b + 1, &stmts, &tree, src, moved)?;
     let mut facts = prev.facts.moved(moved);
     facts.view = Some(range.clone());
     let _ = facts.walked.set(walked);
@@ -723,8 +762,8 @@ pub fn splice(
     if facts.escaped.get() || fresh.iter().any(limits::is_limit) {
         return None;
     }
-    // The statement's findings are replaced; edits inside it move only
-    // those after it. Ordered, they are a run of their own.
+    // The statements' findings are replaced; edits inside them move only
+    // those after them. Ordered, they are a run of their own.
     let inside = prev.raw.partition_point(|f| f.range.start < start);
     let beyond = prev.raw.partition_point(|f| f.range.start < end);
     let mut raw = Vec::with_capacity(prev.raw.len() + fresh.len());
@@ -735,17 +774,18 @@ pub fn splice(
         ..f.clone()
     }));
     let raw = Arc::new(order(raw));
-    let mut tops = prev.tops.clone();
-    for t in &mut tops[i..] {
-        t.1 = moved(t.1);
-        t.2 = moved(t.2);
-    }
-    tops[i].2 = new_end;
-    // How the statement ends now: a splice of the next one trusts it to
-    // stop the statement (`foo();` typed into `foo()` ends bare, and a
-    // next line that starts with `[` would carry it on).
-    let mut ends = prev.ends.clone();
-    ends[i] = end_of(stmt, src);
+    let tail = |t: &(u16, usize, usize)| (t.0, moved(t.1), moved(t.2));
+    let mut tops = Vec::with_capacity(prev.tops.len() + stmts.len());
+    tops.extend_from_slice(&prev.tops[..a]);
+    tops.extend(tops_of(&stmts));
+    tops.extend(prev.tops[b + 1..].iter().map(tail));
+    // How the statements end now: a splice of the next one trusts the last
+    // to stop there (`foo();` typed into `foo()` ends bare, and a next line
+    // that starts with `[` would carry it on).
+    let mut ends = Vec::with_capacity(tops.len());
+    ends.extend_from_slice(&prev.ends[..a]);
+    ends.extend(now);
+    ends.extend_from_slice(&prev.ends[b + 1..]);
     Some(Output {
         // No ignore comments (see above): what is shown is all there is.
         findings: raw.clone(),

@@ -8,6 +8,7 @@ use std::{
     cell::OnceCell,
     collections::{HashMap, HashSet},
     hash::{Hash, Hasher},
+    ops::Range,
     sync::Arc,
 };
 
@@ -183,7 +184,7 @@ impl Delta {
 /// Deltas of the last walk, by (statement text hash, hash of the state
 /// before it). A delta depends on nothing else, so the next walk after an
 /// edit only walks the statements it cannot find here. The entries in
-/// order let one statement be replaced without a tree of the whole file
+/// order let statements be replaced without a tree of the whole file
 /// ([`WalkCache::splice`]).
 #[derive(Debug, Default, Clone)]
 pub struct WalkCache {
@@ -195,35 +196,63 @@ pub struct WalkCache {
 }
 
 impl WalkCache {
-    /// The walk of the file after top-level statement `i` became `stmt`
-    /// (parsed on its own in `tree`), with the starts of the statements
-    /// after it moved by `moved`; `None` unless the statement still adds
-    /// exactly what it added before, which leaves the rest of the walk as
-    /// it was.
+    /// The walk of the file after the top-level statements `old` (indices)
+    /// became `stmts` (parsed on their own in `tree`), with the starts of
+    /// the statements after them moved by `moved`; `None` unless the new
+    /// statements add exactly what the old ones added, in order, which
+    /// leaves the rest of the walk as it was.
     pub(crate) fn splice(
         &self,
-        i: usize,
-        stmt: Node,
+        old: Range<usize>,
+        stmts: &[Node],
         tree: &Tree,
         src: &str,
         moved: impl Fn(usize) -> usize,
     ) -> Option<(Walked, WalkCache)> {
-        let old = self.entries.get(i).filter(|e| e.clean)?;
+        let olds = self.entries.get(old.clone()).filter(|o| !o.is_empty())?;
         let mut names: HashMap<String, Held> = HashMap::new();
-        for e in &self.entries[..i] {
+        for e in &self.entries[..old.start] {
             for (name, held) in &e.delta.held {
                 names.insert(name.to_string(), *held);
             }
         }
-        let delta = walk_statement(stmt, src, &Kinds::of(tree), &mut names);
-        if delta != *old.delta {
+        let kinds = Kinds::of(tree);
+        let mut chain = olds[0].key.1;
+        let mut news = Vec::with_capacity(stmts.len());
+        for stmt in stmts {
+            let delta = walk_statement(*stmt, src, &kinds, &mut names);
+            let key = (fx(&(stmt.kind_id(), &src[stmt.byte_range()])), chain);
+            if !delta.is_empty() {
+                chain = fx(&(chain, &delta));
+            }
+            news.push(Entry {
+                start: stmt.start_byte(),
+                key,
+                delta: Arc::new(delta),
+                clean: !stmt.has_error(),
+            });
+        }
+        let added = |es: &[Entry]| -> Vec<Arc<Delta>> {
+            es.iter()
+                .filter(|e| !e.delta.is_empty())
+                .map(|e| e.delta.clone())
+                .collect()
+        };
+        let (before, after) = (added(olds), added(&news));
+        // A `const` object's place is kept relative to its statement's
+        // start: it stays put only when one statement became one.
+        let placed = olds.len() == 1 && news.len() == 1
+            || before.iter().chain(&after).all(|d| d.consts.is_empty());
+        if before != after || !placed {
             return None;
         }
-        let mut entries = self.entries.clone();
-        for e in &mut entries[i + 1..] {
-            e.start = moved(e.start);
-        }
-        entries[i].key = (fx(&(stmt.kind_id(), &src[stmt.byte_range()])), old.key.1);
+        let mut entries = Vec::with_capacity(self.entries.len() + news.len() - olds.len());
+        entries.extend_from_slice(&self.entries[..old.start]);
+        entries.extend(news);
+        entries.extend(self.entries[old.end..].iter().map(|e| Entry {
+            start: moved(e.start),
+            ..e.clone()
+        }));
         let cache = WalkCache {
             deltas: self.deltas.clone(),
             entries: entries.clone(),

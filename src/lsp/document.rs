@@ -51,11 +51,12 @@ pub struct Document {
     fixed: Option<(u64, Arc<Vec<Finding>>)>,
     /// When the document was last opened or changed, on the server's clock.
     pub touched: u64,
-    /// `tree` came from an incremental parse, or lags (see `lagging`), and
-    /// has a syntax error. Error recovery can settle differently when it
-    /// reuses an old tree, so such a tree (and what was found in it) may differ from a
-    /// fresh parse of the same text until [`Document::settle`] or the
-    /// server's settling pass replaces it.
+    /// `tree` came from an incremental parse and has a syntax error, or it
+    /// lags (see `lagging`) and the text has one. Error recovery can settle
+    /// differently when it reuses an old tree or parses a statement alone,
+    /// so such a tree (and what was found in it) may differ from a fresh
+    /// parse of the same text until [`Document::settle`] or the server's
+    /// settling pass replaces it.
     pub unsettled: bool,
     /// `findings` are those of the text, but `tree` is of an earlier text
     /// (with the edits since applied): the last edits fell inside one
@@ -211,16 +212,19 @@ impl Snapshot {
             self.edits.as_ref()?,
         );
         let out = incremental::splice(&self.text, self.lang, settings, state, edits)?;
+        let broken = out.state.broken();
         Some(Analyzed {
             generation: self.generation,
             tree: Some(tree.clone()),
             findings: out.findings,
             state: Some(out.state),
             partial: true,
-            // With a syntax error elsewhere, a fresh parse might recover from
-            // it differently, as after any incremental reparse; the settling
-            // pass then parses afresh rather than from this tree.
-            unsettled: tree.root_node().has_error(),
+            // With a syntax error, in the statement or elsewhere, a fresh
+            // parse might recover from it differently, as after any
+            // incremental reparse; the settling pass then parses afresh
+            // rather than from this tree (which is of an earlier text, and
+            // may hold the error or not).
+            unsettled: broken,
             lagging: true,
         })
     }
