@@ -760,6 +760,33 @@ fn typing_next_to_a_syntax_error_elsewhere_analyses_that_statement_alone() {
     same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
 }
 
+/// A statement typed on a line of its own between two others, one
+/// character at a time: each keystroke parses the statements on either
+/// side with the new line, not the file.
+#[test]
+fn a_statement_typed_on_a_new_line_is_parsed_with_its_neighbours() {
+    let settings = Settings::default();
+    let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
+    let line = "const u = (await clerkClient.users.getUser('x')).profileImageUrl;";
+    typed(&mut doc, 11, 1, 0, "\n");
+    for (col, ch) in line.char_indices() {
+        typed(&mut doc, 12, col as u32, 0, &ch.to_string());
+        assert!(doc.lagging, "{:?}", &line[..=col]);
+        if !doc.unsettled {
+            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+            same_statements_as_fresh(&doc, &doc.text).unwrap();
+        }
+    }
+    assert!(!doc.unsettled);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    same_statements_as_fresh(&doc, &doc.text).unwrap();
+    let at = doc.text.find("profileImageUrl;").unwrap();
+    assert!(doc
+        .findings
+        .iter()
+        .any(|f| f.rule.id == "image-url-renamed" && f.range.start == at));
+}
+
 /// A keystroke that splits a statement in two with a syntax error (`x`
 /// before `export function`), and the one that joins them again, parse
 /// the statements around the error, not the file.

@@ -628,12 +628,13 @@ pub fn analyze(
 /// lines costs more than everything else a keystroke does; this costs what
 /// the statement's length does. Statements with a syntax error next to it
 /// (and the statement after each) are parsed with it: recovery from an
-/// error can take in text from either side.
+/// error can take in text from either side. Edits between two statements
+/// (a line typed between them) count as inside both.
 ///
 /// `None` unless that is provably what a full analysis would find where
 /// no syntax error is involved: the text parses on its own to statements
-/// that span it (to one of the old kind and bounds, unless the statements
-/// it replaces held an error: `x` deleted before `export`); neither the last of
+/// that span it, but for white space typed after the last (when one
+/// statement without an error stays one, of its old kind); neither the last of
 /// them nor the statement before them (comments aside) can run on into
 /// its neighbour (they end with `;`, or in a bare tail followed by a line
 /// that starts with a plain word: see [`stops_before`]); nothing in them
@@ -667,7 +668,10 @@ pub fn splice(
     // f() {}` is an error and a function, and the `x` deleted joins them).
     let code = |j: &usize| prev.ends[*j] != End::Comment;
     let broken = |j: Option<usize>| j.is_some_and(|j| prev.ends[j] == End::Broken);
-    let (mut a, mut b) = (i, i);
+    // An edit between two statements (a line typed between them) falls to
+    // both.
+    let gap = first.start < prev.tops[i].1;
+    let (mut a, mut b) = (if gap { i.checked_sub(1)? } else { i }, i);
     while let Some(j) = (0..a).rev().find(code).filter(|&j| broken(Some(j))) {
         a = j;
     }
@@ -724,21 +728,34 @@ pub fn splice(
     // reparse with errors ([`State::broken`]). Without one, the parser
     // parts the statements as a parse of the file does, from the same
     // start, up to the last one's end.
+    // One statement that stays one keeps its kind (a check, as the parser
+    // decides kinds as it decides bounds); a new line typed after one adds
+    // a statement.
     let erring = now.contains(&End::Broken) || prev.ends[a..=b].contains(&End::Broken);
-    let same_kind = || erring || stmts.len() == 1 && a == b && stmts[0].kind_id() == prev.tops[a].0;
+    let same_kind = || erring || stmts.len() != 1 || a != b || stmts[0].kind_id() == prev.tops[a].0;
+    // The statements must span the text, but for white space typed after
+    // the last.
+    let last_end = stmts.last().map_or(start, |s| s.end_byte());
+    let spans = stmts.first().map(|s| s.start_byte()) == Some(start)
+        && src.as_bytes()[last_end..new_end]
+            .iter()
+            .all(u8::is_ascii_whitespace);
     // Left open, the last statement must stop where it ends now whatever
     // follows: nothing but the end of the file, or a statement on a later
     // line.
     let stops = match now.last() {
         Some(End::Closed | End::Broken) => true,
         Some(End::Bare) => match after {
-            None => ends_line(&src.as_bytes()[new_end..]),
-            Some(k) => stops_before(src, new_end, moved(prev.tops[k].1)),
+            None => ends_line(&src.as_bytes()[last_end..]),
+            Some(k) => stops_before(src, last_end, moved(prev.tops[k].1)),
         },
         Some(End::Open | End::Comment) | None => false,
     };
-    if stmts.first().map(|s| s.start_byte()) != Some(start)
-        || stmts.last().map(|s| s.end_byte()) != Some(new_end)
+    // A parse that fails as a whole is an error at the root, over tokens
+    // that hold none: the statements it reports are not statements.
+    let whole = !root.is_error() && root.has_error() == now.contains(&End::Broken);
+    if !spans
+        || !whole
         || !same_kind()
         || !stops
         || !top_level_object_consts(&stmts, src).is_empty()
