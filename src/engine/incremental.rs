@@ -667,17 +667,17 @@ pub fn splice(
     // from an error can take in text from either side: `xexport function
     // f() {}` is an error and a function, and the `x` deleted joins them).
     let code = |j: &usize| prev.ends[*j] != End::Comment;
-    let broken = |j: Option<usize>| j.is_some_and(|j| prev.ends[j] == End::Broken);
+    let broken = |j: usize| prev.ends[j] == End::Broken;
     // An edit between two statements (a line typed between them) falls to
     // both.
     let gap = first.start < prev.tops[i].1;
     let (mut a, mut b) = (if gap { i.checked_sub(1)? } else { i }, i);
-    while let Some(j) = (0..a).rev().find(code).filter(|&j| broken(Some(j))) {
+    while let Some(j) = (0..a).rev().find(code).filter(|&j| broken(j)) {
         a = j;
     }
     while let Some(j) = (b + 1..prev.ends.len())
         .find(code)
-        .filter(|&j| broken(Some(b)) || broken(Some(j)))
+        .filter(|&j| broken(b) || broken(j))
     {
         b = j;
     }
@@ -731,7 +731,8 @@ pub fn splice(
     // One statement that stays one keeps its kind (a check, as the parser
     // decides kinds as it decides bounds); a new line typed after one adds
     // a statement.
-    let erring = now.contains(&End::Broken) || prev.ends[a..=b].contains(&End::Broken);
+    let new_error = now.contains(&End::Broken);
+    let erring = new_error || prev.ends[a..=b].contains(&End::Broken);
     let same_kind = || erring || stmts.len() != 1 || a != b || stmts[0].kind_id() == prev.tops[a].0;
     // The statements must span the text, but for white space typed after
     // the last.
@@ -753,7 +754,7 @@ pub fn splice(
     };
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
-    let whole = !root.is_error() && root.has_error() == now.contains(&End::Broken);
+    let whole = !root.is_error() && root.has_error() == new_error;
     if !spans
         || !whole
         || !same_kind()
