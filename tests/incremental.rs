@@ -787,6 +787,118 @@ fn a_statement_typed_on_a_new_line_is_parsed_with_its_neighbours() {
         .any(|f| f.rule.id == "image-url-renamed" && f.range.start == at));
 }
 
+/// A statement typed after the last one, one character at a time, and
+/// taken back one at a time: each keystroke parses the last statement with
+/// the end of the file, not the file.
+#[test]
+fn a_statement_typed_at_the_end_of_the_file_is_parsed_with_the_last() {
+    let settings = Settings::default();
+    let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
+    let before = summary(&doc.findings);
+    let line = "const u = (await clerkClient.users.getUser('x')).profileImageUrl;";
+    for (col, ch) in line.char_indices() {
+        typed(&mut doc, 17, col as u32, 0, &ch.to_string());
+        assert!(doc.lagging, "{:?}", &line[..=col]);
+        if !doc.unsettled {
+            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+            same_statements_as_fresh(&doc, &doc.text).unwrap();
+        }
+    }
+    assert!(!doc.unsettled);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    let at = doc.text.find("profileImageUrl;").unwrap();
+    assert!(doc
+        .findings
+        .iter()
+        .any(|f| f.rule.id == "image-url-renamed" && f.range.start == at));
+    for col in (0..line.len() as u32).rev() {
+        typed(&mut doc, 17, col, 1, "");
+        assert!(doc.lagging, "{:?}", &line[..col as usize]);
+        if !doc.unsettled {
+            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+            same_statements_as_fresh(&doc, &doc.text).unwrap();
+        }
+    }
+    assert_eq!(&*doc.text, TYPING);
+    assert!(!doc.unsettled);
+    assert_eq!(summary(&doc.findings), before);
+    // A comment at the end: nothing follows it.
+    for (col, ch) in "// end".char_indices() {
+        typed(&mut doc, 17, col as u32, 0, &ch.to_string());
+        assert!(doc.lagging, "{col}");
+    }
+    assert!(!doc.unsettled);
+    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    same_statements_as_fresh(&doc, &doc.text).unwrap();
+}
+
+/// Replaces `from..to` (line, UTF-16 column) of the document with `text`,
+/// then analyses it.
+fn replaced(doc: &mut Document, from: (u32, u32), to: (u32, u32), text: &str) {
+    let settings = Settings::default();
+    doc.apply_changes(
+        &[TextDocumentContentChangeEvent {
+            range: Some(Range::new(
+                Position::new(from.0, from.1),
+                Position::new(to.0, to.1),
+            )),
+            range_length: None,
+            text: text.to_string(),
+        }],
+        Encoding::Utf16,
+    );
+    let a = doc.snapshot().analyze(&settings);
+    assert!(doc.accept(a));
+}
+
+/// A paste over several statements, and a block of statements deleted
+/// whole, parse the statements they touch, not the file.
+#[test]
+fn a_paste_over_statements_and_a_deleted_block_are_parsed_alone() {
+    let settings = Settings::default();
+    let base = format!(
+        "{TYPING}router.get('/x', (req, res) => res.send(req.auth.claims));\n\
+         console.log('x');\n\
+         router.get('/y', (req, res) => res.send(req.auth.claims.sub));\n"
+    );
+    let pasted = "router.get('/c', (req, res) => res.send(req.auth.claims));\nconst n = 2;\n";
+    type Case<'a> = ((u32, u32), (u32, u32), &'a str);
+    let cases: &[Case] = &[
+        // From inside `function f` to inside the route after it.
+        ((10, 0), (13, 51), "return claims;\n}\nrouter.put('/p', async (req, res) => {\nconst acct = (await clerkClient.users.getUser('y'))"),
+        // From inside one route to inside another, two statements on.
+        ((17, 13), (19, 13), ""),
+        // Two statements, whole, replaced by two others.
+        ((17, 0), (19, 0), pasted),
+        // Both deleted, with their lines.
+        ((17, 0), (19, 0), ""),
+        // One statement, not its line.
+        ((18, 0), (18, 17), ""),
+        // The last statement and the line break after it.
+        ((19, 0), (20, 0), ""),
+        // Everything after `TYPING`, replaced.
+        ((17, 0), (20, 0), pasted),
+    ];
+    for &(from, to, text) in cases {
+        let mut doc = Document::new(Lang::TypeScript, 1, base.clone(), &settings);
+        replaced(&mut doc, from, to, text);
+        assert!(doc.lagging && !doc.unsettled, "{from:?}..{to:?}");
+        same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+        same_statements_as_fresh(&doc, &doc.text).unwrap();
+    }
+    // The findings of the statements pasted over go, the pasted ones come.
+    let mut doc = Document::new(Lang::TypeScript, 1, base.clone(), &settings);
+    replaced(&mut doc, (17, 0), (20, 0), pasted);
+    let at = doc.text.find("router.get('/c'").unwrap();
+    let pasted: Vec<&str> = doc
+        .findings
+        .iter()
+        .filter(|f| f.range.start >= at)
+        .map(|f| f.rule.id)
+        .collect();
+    assert_eq!(pasted, ["auth-claims-renamed"]);
+}
+
 /// A keystroke that splits a statement in two with a syntax error (`x`
 /// before `export function`), and the one that joins them again, parse
 /// the statements around the error, not the file.

@@ -620,24 +620,26 @@ pub fn analyze(
     output(kept, true)
 }
 
-/// Re-analysis after edits that all fall inside one top-level statement,
-/// without parsing the rest of the file: the statement's new text is parsed
-/// on its own and queried with the facts of the previous analysis.
+/// Re-analysis after edits that fall inside a run of top-level statements,
+/// without parsing the rest of the file: the run's new text is parsed on
+/// its own and queried with the facts of the previous analysis.
 /// Tree-sitter's incremental reparse shifts every top-level statement again
 /// (the grammar's repetition nodes are never reused), which at ten thousand
 /// lines costs more than everything else a keystroke does; this costs what
-/// the statement's length does. Statements with a syntax error next to it
+/// the run's length does. Statements with a syntax error next to it
 /// (and the statement after each) are parsed with it: recovery from an
 /// error can take in text from either side. Edits between two statements
-/// (a line typed between them) count as inside both.
+/// (a line typed between them) count as inside both; edits after the last
+/// statement, as inside it, the run then reaching the end of the file.
 ///
 /// `None` unless that is provably what a full analysis would find where
 /// no syntax error is involved: the text parses on its own to statements
-/// that span it, but for white space typed after the last (when one
-/// statement without an error stays one, of its old kind); neither the last of
-/// them nor the statement before them (comments aside) can run on into
-/// its neighbour (they end with `;`, or in a bare tail followed by a line
-/// that starts with a plain word: see [`stops_before`]); nothing in them
+/// that span it, but for white space typed after the last (none, when
+/// statements are deleted whole; when one statement without an error
+/// stays one, of its old kind); neither the last of them (unless it ends
+/// the file) nor the statement before them (comments aside) can run on
+/// into its neighbour (they end with `;`, or in a bare tail followed by a
+/// line that starts with a plain word: see [`stops_before`]); nothing in them
 /// binds Clerk or names a top-level options `const`; the value walk learns
 /// the same from them; no rule asked about text outside them; and the file
 /// has no ignore comments.
@@ -660,18 +662,26 @@ pub fn splice(
 ) -> Option<Output> {
     let walk = prev.walk.as_ref().filter(|_| prev.complete)?;
     let first = edits.first()?;
+    let last = prev.tops.len().checked_sub(1)?;
+    let old_len = edits
+        .iter()
+        .try_fold(src.len(), |n, e| (n + e.old_end).checked_sub(e.new_end))?;
     let i = prev.tops.partition_point(|t| t.2 < first.start);
-    prev.tops.get(i)?;
-    // The statements parsed again: the one edited, and any statement with
+    // The statements parsed again: the ones edited, and any statement with
     // a syntax error next to them, with the statement after it (recovery
     // from an error can take in text from either side: `xexport function
     // f() {}` is an error and a function, and the `x` deleted joins them).
     let code = |j: &usize| prev.ends[*j] != End::Comment;
     let broken = |j: usize| prev.ends[j] == End::Broken;
     // An edit between two statements (a line typed between them) falls to
-    // both.
-    let gap = first.start < prev.tops[i].1;
-    let (mut a, mut b) = (if gap { i.checked_sub(1)? } else { i }, i);
+    // both; one after the last statement, to the last.
+    let gap = prev.tops.get(i).is_none_or(|t| first.start < t.1);
+    let (mut a, mut b) = (if gap { i.checked_sub(1)? } else { i }, i.min(last));
+    // An edit over several statements (a paste, a deleted block) falls to
+    // each, and to the next when it ends between two.
+    while b < last && prev.tops[b].2 < first.old_end {
+        b += 1;
+    }
     while let Some(j) = (0..a).rev().find(code).filter(|&j| broken(j)) {
         a = j;
     }
@@ -681,7 +691,10 @@ pub fn splice(
     {
         b = j;
     }
-    let (start, end) = (prev.tops[a].1, prev.tops[b].2);
+    // After the last statement there is only white space: the text parsed
+    // runs to the end of the file, so that an edit there is inside it.
+    let end = if b == last { old_len } else { prev.tops[b].2 };
+    let start = prev.tops[a].1;
     let mut new_end = end;
     for e in edits {
         if e.start < start || e.old_end > new_end {
@@ -698,14 +711,8 @@ pub fn splice(
     }
     let before = (0..a).rev().find(code);
     let after = (b + 1..prev.ends.len()).find(code);
-    // The statement before, left open, must stop where it did whatever the
-    // edits made of this one's start.
-    if let Some(j) = before {
-        match prev.ends[j] {
-            End::Open => return None,
-            End::Bare if !stops_before(src, prev.tops[j].2, start) => return None,
-            _ => {}
-        }
+    if before.is_some_and(|j| prev.ends[j] == End::Open) {
+        return None;
     }
     let range = start..new_end;
     let text = src.get(range.clone())?;
@@ -735,27 +742,43 @@ pub fn splice(
     let erring = new_error || prev.ends[a..=b].contains(&End::Broken);
     let same_kind = || erring || stmts.len() != 1 || a != b || stmts[0].kind_id() == prev.tops[a].0;
     // The statements must span the text, but for white space typed after
-    // the last.
+    // the last; none is left of a statement deleted whole.
     let last_end = stmts.last().map_or(start, |s| s.end_byte());
-    let spans = stmts.first().map(|s| s.start_byte()) == Some(start)
+    let spans = stmts.first().is_none_or(|s| s.start_byte() == start)
         && src.as_bytes()[last_end..new_end]
             .iter()
             .all(u8::is_ascii_whitespace);
-    // Left open, the last statement must stop where it ends now whatever
-    // follows: nothing but the end of the file, or a statement on a later
-    // line.
-    let stops = match now.last() {
-        Some(End::Closed | End::Broken) => true,
-        Some(End::Bare) => match after {
-            None => ends_line(&src.as_bytes()[last_end..]),
-            Some(k) => stops_before(src, last_end, moved(prev.tops[k].1)),
-        },
-        Some(End::Open | End::Comment) | None => false,
+    // Where the next statement starts now, if any.
+    let next = after.map(|k| moved(prev.tops[k].1));
+    // Left bare, a statement must stop where it ends now whatever follows:
+    // nothing but white space and comments to the end of the file, or a
+    // statement on a later line.
+    let bare_stops = |end: usize, next: Option<usize>| match next {
+        None => ends_line(&src.as_bytes()[end..]),
+        Some(n) => stops_before(src, end, n),
     };
+    // The statement before, left open, must stop where it did whatever the
+    // edits made of this one's start.
+    let before_stops = match before {
+        Some(j) if prev.ends[j] == End::Bare => bare_stops(
+            prev.tops[j].2,
+            stmts.first().map(|s| s.start_byte()).or(next),
+        ),
+        _ => true,
+    };
+    // So must the last statement parsed; at the end of the file nothing
+    // can carry it on.
+    let stops = new_end == src.len()
+        || match now.last() {
+            Some(End::Closed | End::Broken) | None => true,
+            Some(End::Bare) => bare_stops(last_end, next),
+            Some(End::Open | End::Comment) => false,
+        };
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
     let whole = !root.is_error() && root.has_error() == new_error;
     if !spans
+        || !before_stops
         || !whole
         || !same_kind()
         || !stops

@@ -198,7 +198,7 @@ impl Snapshot {
         })
     }
 
-    /// The analysis of edits inside one statement, from that statement
+    /// The analysis of edits inside a run of statements, from that run
     /// alone, keeping the old tree.
     fn splice(&self, settings: &Settings) -> Option<Analyzed> {
         // A snapshot without the previous analysis (a settling one, or after
