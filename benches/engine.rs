@@ -78,6 +78,8 @@ enum Spot {
     /// a line added to a route handler from the middle on: every version
     /// holds the call left open.
     InAHalfTypedCall,
+    /// On the empty line at the end of the file, after its last statement.
+    AtTheEnd,
 }
 
 /// One keystroke in an open document, in process: the edit, the
@@ -94,6 +96,7 @@ fn keystroke(c: &mut Criterion) {
             Spot::BreakingTheSyntax,
             Spot::WithoutSemicolons,
             Spot::InAHalfTypedCall,
+            Spot::AtTheEnd,
         ] {
             let mut text = match spot {
                 Spot::WithoutSemicolons => gen::without_semicolons(&gen::clerk_file(lines)),
@@ -117,6 +120,7 @@ fn keystroke(c: &mut Criterion) {
                     text = all.join("\n") + "\n";
                     (at, call.len())
                 }
+                Spot::AtTheEnd => (text.lines().count(), 0),
             };
             let (line, col) = (line as u32, col as u32);
             let mut doc = Document::new(Lang::TypeScript, 1, text, &settings);
@@ -126,6 +130,7 @@ fn keystroke(c: &mut Criterion) {
                 Spot::BreakingTheSyntax => BenchmarkId::new("breaking_the_syntax", lines),
                 Spot::WithoutSemicolons => BenchmarkId::new("without_semicolons", lines),
                 Spot::InAHalfTypedCall => BenchmarkId::new("in_a_half_typed_call", lines),
+                Spot::AtTheEnd => BenchmarkId::new("at_the_end", lines),
             };
             g.bench_function(id, |b| {
                 b.iter(|| {

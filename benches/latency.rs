@@ -328,6 +328,9 @@ enum Spot {
     /// (with a syntax error elsewhere only): every version has the error,
     /// as while a call is being written.
     InsideTheError,
+    /// On the empty line at the end of the file, after its last statement,
+    /// where new code is often added.
+    AtTheEnd,
 }
 
 /// Typing latency: median and p99 until the client has decoded the
@@ -387,6 +390,7 @@ fn typing_session(
     let line = match spot {
         Spot::Middle | Spot::WithoutSemicolons => lines / 2,
         Spot::InsideTheError => text.lines().count() - 1,
+        Spot::AtTheEnd => text.lines().count(),
         Spot::BreaksSyntax => text
             .lines()
             .enumerate()
@@ -571,6 +575,7 @@ fn main() {
             (false, Spot::BreaksSyntax),
             (false, Spot::WithoutSemicolons),
             (true, Spot::InsideTheError),
+            (false, Spot::AtTheEnd),
         ] {
             if clerk_every > 1 && (broken || spot != Spot::Middle) {
                 continue;
@@ -587,6 +592,7 @@ fn main() {
                 match spot {
                     Spot::BreaksSyntax => ", every other keystroke breaking the syntax there",
                     Spot::WithoutSemicolons => ", without semicolons",
+                    Spot::AtTheEnd => ", after the last statement",
                     Spot::Middle | Spot::InsideTheError => "",
                 },
                 t.findings,
