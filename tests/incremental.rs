@@ -379,6 +379,24 @@ proptest! {
     }
 
     #[test]
+    fn comments_typed_between_statements_equal_fresh(
+        ops in prop::collection::vec(prop::collection::vec(comment_op(), 1..3), 1..16),
+        bare in any::<bool>(),
+        js in any::<bool>(),
+    ) {
+        let lang = if js { Lang::JavaScript } else { Lang::TypeScript };
+        let base = if bare { without_semicolons(TYPING) } else { TYPING.to_string() };
+        run_in(lang, &base, ops, Encoding::Utf16)?;
+    }
+
+    #[test]
+    fn typing_in_a_file_that_does_not_use_clerk_equals_fresh(
+        ops in prop::collection::vec(prop::collection::vec(typing_op(), 1..3), 1..16),
+    ) {
+        run_on(NO_CLERK, ops, Encoding::Utf16)?;
+    }
+
+    #[test]
     fn joining_statements_without_semicolons_equals_fresh(
         ops in prop::collection::vec(prop::collection::vec(joining_op(), 1..3), 1..6),
         js in any::<bool>(),
@@ -573,6 +591,39 @@ fn unterminated_op() -> impl Strategy<Value = Op> {
         text,
     })
 }
+
+/// Comments typed or deleted where statements meet (the start and the end
+/// of lines, and the lines between), one character or whole, with what
+/// can carry a statement on across them.
+fn comment_op() -> impl Strategy<Value = Op> {
+    let piece = prop::sample::select(vec![
+        "/", "/", "*", "// c", "// c\n", "/* c */", "/* c", "*/", "\n", "\n// c\n", "x", "(x)",
+        "+", "", ";",
+    ]);
+    let len = prop_oneof![3 => Just(0u32), 1 => 1u32..5];
+    let col = prop_oneof![3 => Just(0u32), 2 => Just(200u32), 1 => 0u32..60];
+    (0u32..19, col, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
+        line,
+        col,
+        len_lines: 0,
+        len_cols,
+        text: text.to_string(),
+    })
+}
+
+/// A file that does not use Clerk, but reads its environment variables:
+/// no rule asks what its names hold.
+const NO_CLERK: &str = "import express from 'express';\n\
+const app = express();\n\
+if (!process.env.CLERK_API_KEY) {\n\
+  throw new Error('Set CLERK_API_KEY');\n\
+}\n\
+const users = await api.users.getUserList({ limit: 1 });\n\
+app.get('/', (req, res) => res.json(users.map((u) => u.profileImageUrl)));\n\
+function f(req) {\n\
+  return req.auth.claims.sub + process.env.CLERK_FRONTEND_API;\n\
+}\n\
+app.listen(3000);\n";
 
 /// Mostly small edits inside the lines of `TYPING`.
 fn typing_op() -> impl Strategy<Value = Op> {
@@ -899,6 +950,79 @@ fn a_paste_over_statements_and_a_deleted_block_are_parsed_alone() {
     assert_eq!(pasted, ["auth-claims-renamed"]);
 }
 
+/// Types `text` one character at a time from `line`:`col` (no line breaks
+/// but a last one), asserting that every keystroke is spliced, and that
+/// the findings are those of a fresh analysis whenever no syntax error is
+/// left.
+fn typed_alone(doc: &mut Document, line: u32, col: u32, text: &str) {
+    let settings = Settings::default();
+    for (i, ch) in text.char_indices() {
+        typed(doc, line, col + i as u32, 0, &ch.to_string());
+        assert!(doc.lagging, "{:?} of {text:?}", &text[..=i]);
+        if !doc.unsettled {
+            same_findings_as_fresh(doc, &doc.text, &settings).unwrap();
+            same_statements_as_fresh(doc, &doc.text).unwrap();
+        }
+    }
+    assert!(!doc.unsettled, "{text:?}");
+    same_findings_as_fresh(doc, &doc.text, &settings).unwrap();
+}
+
+/// Comments are looked through: one typed between two statements, at the
+/// top of a file or at the end of a line parses the statements around it,
+/// in files with and without semicolons.
+#[test]
+fn comments_typed_between_statements_are_parsed_alone() {
+    let settings = Settings::default();
+    for base in [TYPING.to_string(), without_semicolons(TYPING)] {
+        let mut doc = Document::new(Lang::TypeScript, 1, base.clone(), &settings);
+        // A line of its own between `function f` and the route after it.
+        typed(&mut doc, 12, 0, 0, "\n");
+        assert!(doc.lagging);
+        typed_alone(&mut doc, 12, 0, "// the routes below /* */");
+        // At the end of the route's last line.
+        let end = doc.text.lines().nth(16).unwrap().len() as u32;
+        typed_alone(&mut doc, 16, end, " // done");
+        same_statements_as_fresh(&doc, &doc.text).unwrap();
+        // A block comment before the statement after it, on its line:
+        // after `})` without a semicolon, a `/` could divide it.
+        if base == TYPING {
+            typed_alone(&mut doc, 17, 0, "/* a */ ");
+            same_statements_as_fresh(&doc, &doc.text).unwrap();
+        }
+    }
+    // At the top of a file, and before its first statement.
+    for base in [NO_CLERK.to_string(), format!("\n{NO_CLERK}")] {
+        let mut doc = Document::new(Lang::TypeScript, 1, base, &settings);
+        typed_alone(&mut doc, 0, 0, "// header ");
+        same_statements_as_fresh(&doc, &doc.text).unwrap();
+    }
+}
+
+/// In a file that does not use Clerk, no rule asks what names hold: typing
+/// there parses the statement alone as well.
+#[test]
+fn typing_in_a_file_that_does_not_use_clerk_is_parsed_alone() {
+    let settings = Settings::default();
+    let mut doc = Document::new(Lang::TypeScript, 1, NO_CLERK.to_string(), &settings);
+    let before = summary(&doc.findings);
+    assert!(!before.is_empty());
+    typed_alone(&mut doc, 8, 7, "process.env.CLERK_API_KEY + ");
+    assert_eq!(doc.findings.len(), before.len() + 1, "{before:?}");
+    // White space before a statement.
+    typed_alone(&mut doc, 1, 0, "  ");
+    // Using Clerk is a change of the file's facts: parsed whole.
+    typed(
+        &mut doc,
+        0,
+        0,
+        0,
+        "import { clerkClient } from '@clerk/clerk-sdk-node';\n",
+    );
+    assert!(!doc.lagging);
+    same_as_fresh(&doc, &doc.text.clone(), &settings).unwrap();
+}
+
 /// A keystroke that splits a statement in two with a syntax error (`x`
 /// before `export function`), and the one that joins them again, parse
 /// the statements around the error, not the file.
@@ -983,8 +1107,12 @@ fn statements_left_open_are_analysed_alone_unless_they_can_run_together() {
         (15, 2, 0, ", type", false),
         (15, 2, 0, ", x", true),
         (15, 2, 0, " + 1", true),
-        // A comment on the same line as the end of a statement left open.
-        (15, 2, 0, " // c", false),
+        // A comment on the same line as the end of a statement left open:
+        // looked through, as automatic semicolon insertion does.
+        (15, 2, 0, " // c", true),
+        (15, 2, 0, " /* c */", true),
+        (15, 2, 0, " /* c\n */ (x)", true),
+        (16, 0, 0, "// c\n(x)\n", false),
     ];
     for lang in [Lang::TypeScript, Lang::JavaScript] {
         for &(line, col, len, piece, alone) in cases {

@@ -138,8 +138,14 @@ fn end_of(node: Node, src: &str) -> End {
 /// with a plain word begins a new statement: a closing bracket, a string or
 /// template, a number, or a name that is no keyword reaching on.
 fn bare_tail(node: Node, src: &str) -> bool {
+    // A comment the statement ends with is looked through, as automatic
+    // semicolon insertion does.
     let mut last = node;
-    while let Some(child) = last.child(last.child_count().wrapping_sub(1)) {
+    while let Some(child) = (0..last.child_count())
+        .rev()
+        .filter_map(|k| last.child(k))
+        .find(|c| !c.is_extra())
+    {
         last = child;
     }
     if last.is_extra() || last.is_missing() {
@@ -630,19 +636,23 @@ pub fn analyze(
 /// (and the statement after each) are parsed with it: recovery from an
 /// error can take in text from either side. Edits between two statements
 /// (a line typed between them) count as inside both; edits after the last
-/// statement, as inside it, the run then reaching the end of the file.
+/// statement, as inside it, the run then reaching the end of the file;
+/// edits before the first, as inside it, the run starting the file.
+/// Comments are looked through, as automatic semicolon insertion does. A
+/// file that does not use Clerk has no value walk (no rule asks what its
+/// names hold): it is spliced as long as no rule asks now.
 ///
 /// `None` unless that is provably what a full analysis would find where
 /// no syntax error is involved: the text parses on its own to statements
-/// that span it, but for white space typed after the last (none, when
-/// statements are deleted whole; when one statement without an error
-/// stays one, of its old kind); neither the last of them (unless it ends
-/// the file) nor the statement before them (comments aside) can run on
-/// into its neighbour (they end with `;`, or in a bare tail followed by a
-/// line that starts with a plain word: see [`stops_before`]); nothing in them
-/// binds Clerk or names a top-level options `const`; the value walk learns
-/// the same from them; no rule asked about text outside them; and the file
-/// has no ignore comments.
+/// that span it, but for white space before the first and after the
+/// last (none, when statements are deleted whole; when one statement
+/// without an error stays one, of its old kind); neither the last of them
+/// (unless it ends the file) nor the statement before them (comments
+/// aside) can run on into its neighbour (they end with `;`, or in a bare
+/// tail followed by a line that starts with a plain word: see
+/// [`stops_before`]); nothing in them binds Clerk or names a top-level
+/// options `const`; the value walk learns the same from them; no rule
+/// asked about text outside them; and the file has no ignore comments.
 ///
 /// A syntax error there or further away is no reason to decline: typing
 /// goes through errors (a call is open until its `)`), and a parse of the
@@ -660,7 +670,12 @@ pub fn splice(
     prev: &State,
     edits: &[EditSpan],
 ) -> Option<Output> {
-    let walk = prev.walk.as_ref().filter(|_| prev.complete)?;
+    if !prev.complete {
+        return None;
+    }
+    // No walk: no rule asked what names hold (the file does not use Clerk),
+    // and none may now (below).
+    let walk = prev.walk.as_ref();
     let first = edits.first()?;
     let last = prev.tops.len().checked_sub(1)?;
     let old_len = edits
@@ -675,8 +690,10 @@ pub fn splice(
     let broken = |j: usize| prev.ends[j] == End::Broken;
     // An edit between two statements (a line typed between them) falls to
     // both; one after the last statement, to the last.
+    // An edit before the first statement falls to it, and the text parsed
+    // runs from the start of the file.
     let gap = prev.tops.get(i).is_none_or(|t| first.start < t.1);
-    let (mut a, mut b) = (if gap { i.checked_sub(1)? } else { i }, i.min(last));
+    let (mut a, mut b) = (if gap { i.saturating_sub(1) } else { i }, i.min(last));
     // An edit over several statements (a paste, a deleted block) falls to
     // each, and to the next when it ends between two.
     while b < last && prev.tops[b].2 < first.old_end {
@@ -694,7 +711,7 @@ pub fn splice(
     // After the last statement there is only white space: the text parsed
     // runs to the end of the file, so that an edit there is inside it.
     let end = if b == last { old_len } else { prev.tops[b].2 };
-    let start = prev.tops[a].1;
+    let start = if gap && i == 0 { 0 } else { prev.tops[a].1 };
     let mut new_end = end;
     for e in edits {
         if e.start < start || e.old_end > new_end {
@@ -741,13 +758,12 @@ pub fn splice(
     let new_error = now.contains(&End::Broken);
     let erring = new_error || prev.ends[a..=b].contains(&End::Broken);
     let same_kind = || erring || stmts.len() != 1 || a != b || stmts[0].kind_id() == prev.tops[a].0;
-    // The statements must span the text, but for white space typed after
-    // the last; none is left of a statement deleted whole.
+    // The statements must span the text, but for white space before the
+    // first and after the last; none is left of a statement deleted whole.
     let last_end = stmts.last().map_or(start, |s| s.end_byte());
-    let spans = stmts.first().is_none_or(|s| s.start_byte() == start)
-        && src.as_bytes()[last_end..new_end]
-            .iter()
-            .all(u8::is_ascii_whitespace);
+    let blank = |r: Range<usize>| src.as_bytes()[r].iter().all(u8::is_ascii_whitespace);
+    let spans =
+        stmts.first().is_none_or(|s| blank(start..s.start_byte())) && blank(last_end..new_end);
     // Where the next statement starts now, if any.
     let next = after.map(|k| moved(prev.tops[k].1));
     // Left bare, a statement must stop where it ends now whatever follows:
@@ -757,22 +773,28 @@ pub fn splice(
         None => ends_line(&src.as_bytes()[end..]),
         Some(n) => stops_before(src, end, n),
     };
-    // The statement before, left open, must stop where it did whatever the
-    // edits made of this one's start.
+    // Comments are looked through: what matters is the code on either side.
+    let code_now: Vec<(usize, usize, End)> = stmts
+        .iter()
+        .zip(&now)
+        .filter(|(_, e)| **e != End::Comment)
+        .map(|(s, e)| (s.start_byte(), s.end_byte(), *e))
+        .collect();
+    // The statement before, left bare, must stop where it did whatever the
+    // edits made of the code after it.
     let before_stops = match before {
-        Some(j) if prev.ends[j] == End::Bare => bare_stops(
-            prev.tops[j].2,
-            stmts.first().map(|s| s.start_byte()).or(next),
-        ),
+        Some(j) if prev.ends[j] == End::Bare => {
+            bare_stops(prev.tops[j].2, code_now.first().map(|c| c.0).or(next))
+        }
         _ => true,
     };
-    // So must the last statement parsed; at the end of the file nothing
-    // can carry it on.
+    // So must the last statement parsed (with none, the one before is that
+    // statement); at the end of the file nothing can carry it on.
     let stops = new_end == src.len()
-        || match now.last() {
-            Some(End::Closed | End::Broken) | None => true,
-            Some(End::Bare) => bare_stops(last_end, next),
-            Some(End::Open | End::Comment) => false,
+        || match code_now.last() {
+            Some((_, _, End::Closed | End::Broken)) | None => true,
+            Some(&(_, end, End::Bare)) => bare_stops(end, next),
+            Some((_, _, End::Open | End::Comment)) => false,
         };
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
@@ -787,10 +809,17 @@ pub fn splice(
         return None;
     }
 
-    let (walked, cache) = walk.splice(a..b + 1, &stmts, &tree, src, moved)?;
+    let (walked, cache) = match walk {
+        Some(w) => w
+            .splice(a..b + 1, &stmts, &tree, src, moved)
+            .map(|(walked, cache)| (Some(walked), Some(cache)))?,
+        None => (None, None),
+    };
     let mut facts = prev.facts.moved(moved);
     facts.view = Some(range.clone());
-    let _ = facts.walked.set(walked);
+    if let Some(walked) = walked {
+        let _ = facts.walked.set(walked);
+    }
     let fresh = run_rules(
         &tree,
         src,
@@ -800,7 +829,9 @@ pub fn splice(
         Some(std::slice::from_ref(&range)),
         Fixes::Skip,
     );
-    if facts.escaped.get() || fresh.iter().any(limits::is_limit) {
+    // A walk made now would be of these statements alone.
+    let walked_alone = cache.is_none() && facts.walked.get().is_some();
+    if facts.escaped.get() || walked_alone || fresh.iter().any(limits::is_limit) {
         return None;
     }
     // The statements' findings are replaced; edits inside them move only
@@ -834,7 +865,7 @@ pub fn splice(
             signature: prev.signature,
             raw,
             complete: true,
-            walk: Some(cache),
+            walk: cache,
             tops,
             ends,
             wired: prev.wired.iter().map(|&w| moved(w)).collect(),
