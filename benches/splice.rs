@@ -2,7 +2,7 @@
 //! bundled example project is deleted and typed again one character at a
 //! time, and each keystroke counts as spliced when its analysis parsed only
 //! the statements around it. Run with `cargo bench --bench splice`.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clerk_core2_lsp::{
     engine::{lang::Lang, position::Encoding, Settings},
@@ -30,26 +30,16 @@ fn edit(doc: &mut Document, line: u32, from: u32, to: u32, text: &str) -> bool {
     doc.lagging
 }
 
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            sources(&p, out);
-        } else if p.extension().is_some_and(|e| e == "ts" || e == "js") {
-            out.push(p);
-        }
-    }
-}
-
 fn main() {
     let settings = Settings::default();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/core1-express/src");
-    let mut files = Vec::new();
-    sources(&root, &mut files);
+    let mut files: Vec<_> = ignore::WalkBuilder::new(&root)
+        .build()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ts" || e == "js"))
+        .collect();
+    files.sort();
     let (mut spliced, mut typed) = (0usize, 0usize);
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();

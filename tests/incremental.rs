@@ -583,7 +583,18 @@ fn unterminated_op() -> impl Strategy<Value = Op> {
     let len = prop_oneof![3 => Just(0u32), 1 => 1u32..3];
     // Column 0 and the ends of lines are where statements meet.
     let col = prop_oneof![2 => Just(0u32), 1 => Just(200u32), 3 => 0u32..60];
-    (0u32..17, col, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
+    line_edit(0..17, col, len, piece)
+}
+
+/// An edit inside one line: a line of `lines`, a column, how many
+/// columns it replaces, and what with.
+fn line_edit(
+    lines: std::ops::Range<u32>,
+    col: impl Strategy<Value = u32>,
+    len: impl Strategy<Value = u32>,
+    piece: impl Strategy<Value = String>,
+) -> impl Strategy<Value = Op> {
+    (lines, col, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
         line,
         col,
         len_lines: 0,
@@ -602,13 +613,7 @@ fn comment_op() -> impl Strategy<Value = Op> {
     ]);
     let len = prop_oneof![3 => Just(0u32), 1 => 1u32..5];
     let col = prop_oneof![3 => Just(0u32), 2 => Just(200u32), 1 => 0u32..60];
-    (0u32..19, col, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
-        line,
-        col,
-        len_lines: 0,
-        len_cols,
-        text: text.to_string(),
-    })
+    line_edit(0..19, col, len, piece.prop_map(str::to_string))
 }
 
 /// A file that does not use Clerk, but reads its environment variables:
@@ -642,13 +647,7 @@ fn typing_op() -> impl Strategy<Value = Op> {
         1 => Just("}".to_string()),
     ];
     let len = prop_oneof![3 => Just(0u32), 1 => 1u32..3];
-    (0u32..17, 0u32..60, len, piece).prop_map(|(line, col, len_cols, text)| Op::Edit {
-        line,
-        col,
-        len_lines: 0,
-        len_cols,
-        text,
-    })
+    line_edit(0..17, 0u32..60, len, piece)
 }
 
 /// Clerk in most statements and no ignore comment, so that typing inside a
@@ -673,20 +672,7 @@ const s = \"setClerkApiKey('no')\";\n";
 
 /// One change of one line of `TYPING`, analysed after the change.
 fn typed(doc: &mut Document, line: u32, col: u32, len: u32, text: &str) {
-    let settings = Settings::default();
-    doc.apply_changes(
-        &[TextDocumentContentChangeEvent {
-            range: Some(Range::new(
-                Position::new(line, col),
-                Position::new(line, col + len),
-            )),
-            range_length: None,
-            text: text.to_string(),
-        }],
-        Encoding::Utf16,
-    );
-    let a = doc.snapshot().analyze(&settings);
-    assert!(doc.accept(a));
+    replaced(doc, (line, col), (line, col + len), text);
 }
 
 #[test]
@@ -820,16 +806,7 @@ fn a_statement_typed_on_a_new_line_is_parsed_with_its_neighbours() {
     let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
     let line = "const u = (await clerkClient.users.getUser('x')).profileImageUrl;";
     typed(&mut doc, 11, 1, 0, "\n");
-    for (col, ch) in line.char_indices() {
-        typed(&mut doc, 12, col as u32, 0, &ch.to_string());
-        assert!(doc.lagging, "{:?}", &line[..=col]);
-        if !doc.unsettled {
-            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
-            same_statements_as_fresh(&doc, &doc.text).unwrap();
-        }
-    }
-    assert!(!doc.unsettled);
-    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    typed_alone(&mut doc, 12, 0, line);
     same_statements_as_fresh(&doc, &doc.text).unwrap();
     let at = doc.text.find("profileImageUrl;").unwrap();
     assert!(doc
@@ -847,16 +824,7 @@ fn a_statement_typed_at_the_end_of_the_file_is_parsed_with_the_last() {
     let mut doc = Document::new(Lang::TypeScript, 1, TYPING.to_string(), &settings);
     let before = summary(&doc.findings);
     let line = "const u = (await clerkClient.users.getUser('x')).profileImageUrl;";
-    for (col, ch) in line.char_indices() {
-        typed(&mut doc, 17, col as u32, 0, &ch.to_string());
-        assert!(doc.lagging, "{:?}", &line[..=col]);
-        if !doc.unsettled {
-            same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
-            same_statements_as_fresh(&doc, &doc.text).unwrap();
-        }
-    }
-    assert!(!doc.unsettled);
-    same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+    typed_alone(&mut doc, 17, 0, line);
     let at = doc.text.find("profileImageUrl;").unwrap();
     assert!(doc
         .findings
