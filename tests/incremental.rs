@@ -967,6 +967,25 @@ fn comments_typed_between_statements_are_parsed_alone() {
     }
 }
 
+/// Found by `comments_typed_between_statements_equal_fresh`: a `/` typed
+/// before `/* c */` makes a line comment of it, which takes in the rest of
+/// its line, beyond the comment parsed alone.
+#[test]
+fn a_block_comment_made_a_line_comment_takes_the_rest_of_its_line() {
+    let settings = Settings::default();
+    for rest in ["// d", " const t = clerkClient.users.getUserList();"] {
+        let mut doc = Document::new(
+            Lang::TypeScript,
+            1,
+            format!("{TYPING}/* c */{rest}\n"),
+            &settings,
+        );
+        typed(&mut doc, 17, 0, 0, "/");
+        same_findings_as_fresh(&doc, &doc.text, &settings).unwrap();
+        same_statements_as_fresh(&doc, &doc.text).unwrap();
+    }
+}
+
 /// In a file that does not use Clerk, no rule asks what names hold: typing
 /// there parses the statement alone as well.
 #[test]

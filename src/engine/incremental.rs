@@ -790,12 +790,24 @@ pub fn splice(
     };
     // So must the last statement parsed (with none, the one before is that
     // statement); at the end of the file nothing can carry it on.
-    let stops = new_end == src.len()
-        || match code_now.last() {
-            Some((_, _, End::Closed | End::Broken)) | None => true,
-            Some(&(_, end, End::Bare)) => bare_stops(end, next),
-            Some((_, _, End::Open | End::Comment)) => false,
-        };
+    // A comment parsed last must end its line: a `//` comment parsed
+    // alone ends with the text parsed, in the file with the line (an
+    // edit can make one of `/* c */// d`).
+    let comment_stops = now.last() != Some(&End::Comment) || {
+        let rest = &src.as_bytes()[last_end..];
+        let spaces = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+            .count();
+        matches!(rest.get(spaces), None | Some(b'\n'))
+    };
+    let stops = comment_stops
+        && (new_end == src.len()
+            || match code_now.last() {
+                Some((_, _, End::Closed | End::Broken)) | None => true,
+                Some(&(_, end, End::Bare)) => bare_stops(end, next),
+                Some((_, _, End::Open | End::Comment)) => false,
+            });
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
     let whole = !root.is_error() && root.has_error() == new_error;
