@@ -790,17 +790,22 @@ pub fn splice(
     };
     // So must the last statement parsed (with none, the one before is that
     // statement); at the end of the file nothing can carry it on.
-    // A comment parsed last must end its line: a `//` comment parsed
-    // alone ends with the text parsed, in the file with the line (an
-    // edit can make one of `/* c */// d`).
-    let comment_stops = now.last() != Some(&End::Comment) || {
-        let rest = &src.as_bytes()[last_end..];
-        let spaces = rest
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-            .count();
-        matches!(rest.get(spaces), None | Some(b'\n'))
-    };
+    // A `//` comment parsed last must end its line: parsed alone it ends
+    // with the text parsed, in the file with the line (an edit can make one
+    // of `/* c */// d`). A closed `/* */` ends itself.
+    let closed_block = |c: &str| c.len() >= 4 && c.starts_with("/*") && c.ends_with("*/");
+    let comment_stops = now.last() != Some(&End::Comment)
+        || stmts
+            .last()
+            .is_some_and(|c| closed_block(&src[c.byte_range()]))
+        || {
+            let rest = &src.as_bytes()[last_end..];
+            let spaces = rest
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+                .count();
+            matches!(rest.get(spaces), None | Some(b'\n'))
+        };
     let stops = comment_stops
         && (new_end == src.len()
             || match code_now.last() {
