@@ -203,11 +203,17 @@ fn same_statements_as_fresh(doc: &Document, text: &str) -> Result<(), TestCaseEr
             Some("comment" | "html_comment")
         )
     };
-    let comments: Vec<&std::ops::Range<usize>> = fresh
-        .iter()
-        .filter(|(k, _)| comment(*k))
-        .map(|(_, r)| r)
-        .collect();
+    // Every comment of the fresh parse, at any depth: a statement may
+    // take in a comment after it in one parse and not in the other.
+    let mut comments: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if comment(n.kind_id()) {
+            comments.push(n.byte_range());
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
     // What lies between a fresh statement's end and the document's: white
     // space and comments of the fresh parse only.
     let extras_only = |r: std::ops::Range<usize>| {
@@ -226,7 +232,7 @@ fn same_statements_as_fresh(doc: &Document, text: &str) -> Result<(), TestCaseEr
     let seen = doc.statements().unwrap();
     let code = |v: &[(u16, std::ops::Range<usize>)]| -> Vec<(u16, std::ops::Range<usize>)> {
         v.iter()
-            .filter(|(k, r)| !(comment(*k) && comments.contains(&r)))
+            .filter(|(k, r)| !(comment(*k) && comments.contains(r)))
             .cloned()
             .collect()
     };
@@ -235,7 +241,9 @@ fn same_statements_as_fresh(doc: &Document, text: &str) -> Result<(), TestCaseEr
         && ours.iter().zip(&theirs).all(|((k, r), (fk, fr))| {
             k == fk
                 && r.start == fr.start
-                && (r.end == fr.end || r.end > fr.end && extras_only(fr.end..r.end))
+                && (r.end == fr.end
+                    || r.end > fr.end && extras_only(fr.end..r.end)
+                    || r.end < fr.end && extras_only(r.end..fr.end))
         });
     if !same {
         prop_assert_eq!(seen, fresh);
@@ -1149,4 +1157,25 @@ fn a_statement_that_lost_its_semicolon_in_a_splice_is_not_trusted_to_stop_the_ne
     let text = doc.text.clone();
     same_statements_as_fresh(&doc, &text).unwrap();
     same_findings_as_fresh(&doc, &text, &settings).unwrap();
+}
+
+/// Found by `comments_typed_between_statements_equal_fresh`: an unclosed
+/// `/* c` and a later `*/` make an incremental reparse fail at its root,
+/// an ERROR node over tokens that hold no error. Those are no statements:
+/// an edit after it parses the file, and the file stays unsettled.
+#[test]
+fn a_parse_that_failed_at_its_root_is_not_spliced() {
+    let e = |line, col, len_cols, text: &str| Op::Edit {
+        line,
+        col,
+        len_lines: 0,
+        len_cols,
+        text: text.to_string(),
+    };
+    let ops = vec![
+        vec![e(0, 48, 0, "/")],
+        vec![e(5, 0, 0, "/* c"), e(15, 200, 0, "/* c */")],
+        vec![e(5, 0, 1, "/")],
+    ];
+    run_in(Lang::TypeScript, TYPING, ops, Encoding::Utf16).unwrap();
 }

@@ -74,6 +74,9 @@ pub struct State {
     /// such an object is handed to.
     wired: Vec<usize>,
     wire_names: Vec<String>,
+    /// Whether the parse failed at its root: an ERROR root over tokens
+    /// that hold no error, which `tops` and `ends` do not show.
+    root_error: bool,
 }
 
 impl State {
@@ -82,7 +85,7 @@ impl State {
     /// whole file may not make (recovery can go otherwise when text far
     /// from the error changes).
     pub fn broken(&self) -> bool {
-        self.ends.contains(&End::Broken)
+        self.root_error || self.ends.contains(&End::Broken)
     }
 
     /// Kind id and byte range of each top-level node (statement or
@@ -546,6 +549,7 @@ pub fn analyze(
                 facts: facts.keep(),
                 wired: wired.clone(),
                 wire_names: wire_names.clone(),
+                root_error: tree.root_node().is_error(),
             }),
             partial,
         }
@@ -670,7 +674,9 @@ pub fn splice(
     prev: &State,
     edits: &[EditSpan],
 ) -> Option<Output> {
-    if !prev.complete {
+    // The top-level nodes of a parse that failed at its root are no
+    // statements.
+    if !prev.complete || prev.root_error {
         return None;
     }
     // No walk: no rule asked what names hold (the file does not use Clerk),
@@ -887,6 +893,7 @@ pub fn splice(
             ends,
             wired: prev.wired.iter().map(|&w| moved(w)).collect(),
             wire_names: prev.wire_names.clone(),
+            root_error: false,
             facts: facts.keep(),
         }),
         partial: true,
