@@ -141,14 +141,8 @@ fn end_of(node: Node, src: &str) -> End {
 /// with a plain word begins a new statement: a closing bracket, a string or
 /// template, a number, or a name that is no keyword reaching on.
 fn bare_tail(node: Node, src: &str) -> bool {
-    // A comment the statement ends with is looked through, as automatic
-    // semicolon insertion does.
     let mut last = node;
-    while let Some(child) = (0..last.child_count())
-        .rev()
-        .filter_map(|k| last.child(k))
-        .find(|c| !c.is_extra())
-    {
+    while let Some(child) = last.child(last.child_count().wrapping_sub(1)) {
         last = child;
     }
     if last.is_extra() || last.is_missing() {
@@ -641,8 +635,7 @@ pub fn analyze(
 /// error can take in text from either side. Edits between two statements
 /// (a line typed between them) count as inside both; edits after the last
 /// statement, as inside it, the run then reaching the end of the file;
-/// edits before the first, as inside it, the run starting the file.
-/// Comments are looked through, as automatic semicolon insertion does. A
+/// edits before the first, as inside it, the run starting the file. A
 /// file that does not use Clerk has no value walk (no rule asks what its
 /// names hold): it is spliced as long as no rule asks now.
 ///
@@ -779,46 +772,26 @@ pub fn splice(
         None => ends_line(&src.as_bytes()[end..]),
         Some(n) => stops_before(src, end, n),
     };
-    // Comments are looked through: what matters is the code on either side.
-    let code_now: Vec<(usize, usize, End)> = stmts
-        .iter()
-        .zip(&now)
-        .filter(|(_, e)| **e != End::Comment)
-        .map(|(s, e)| (s.start_byte(), s.end_byte(), *e))
-        .collect();
     // The statement before, left bare, must stop where it did whatever the
     // edits made of the code after it.
     let before_stops = match before {
-        Some(j) if prev.ends[j] == End::Bare => {
-            bare_stops(prev.tops[j].2, code_now.first().map(|c| c.0).or(next))
-        }
+        Some(j) if prev.ends[j] == End::Bare => bare_stops(
+            prev.tops[j].2,
+            stmts.first().map(|s| s.start_byte()).or(next),
+        ),
         _ => true,
     };
     // So must the last statement parsed (with none, the one before is that
-    // statement); at the end of the file nothing can carry it on.
-    // A `//` comment parsed last must end its line: parsed alone it ends
-    // with the text parsed, in the file with the line (an edit can make one
-    // of `/* c */// d`). A closed `/* */` ends itself.
-    let closed_block = |c: &str| c.len() >= 4 && c.starts_with("/*") && c.ends_with("*/");
-    let comment_stops = now.last() != Some(&End::Comment)
-        || stmts
-            .last()
-            .is_some_and(|c| closed_block(&src[c.byte_range()]))
-        || {
-            let rest = &src.as_bytes()[last_end..];
-            let spaces = rest
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-                .count();
-            matches!(rest.get(spaces), None | Some(b'\n'))
+    // statement); at the end of the file no code can carry it on. A
+    // comment last is not trusted to end where it does in the file (a `//`
+    // one parsed alone ends with the text parsed, and automatic semicolon
+    // insertion looks through it).
+    let stops = new_end == src.len() && now.last() != Some(&End::Comment)
+        || match now.last() {
+            Some(End::Closed | End::Broken) | None => true,
+            Some(End::Bare) => bare_stops(last_end, next),
+            Some(End::Open | End::Comment) => false,
         };
-    let stops = comment_stops
-        && (new_end == src.len()
-            || match code_now.last() {
-                Some((_, _, End::Closed | End::Broken)) | None => true,
-                Some(&(_, end, End::Bare)) => bare_stops(end, next),
-                Some((_, _, End::Open | End::Comment)) => false,
-            });
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
     let whole = !root.is_error() && root.has_error() == new_error;
