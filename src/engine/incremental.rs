@@ -643,13 +643,14 @@ pub fn analyze(
 /// no syntax error is involved: the text parses on its own to statements
 /// that span it, but for white space before the first and after the
 /// last (none, when statements are deleted whole; when one statement
-/// without an error stays one, of its old kind); neither the last of them
-/// (unless it ends the file) nor the statement before them (comments
-/// aside) can run on into its neighbour (they end with `;`, or in a bare
-/// tail followed by a line that starts with a plain word: see
-/// [`stops_before`]); nothing in them binds Clerk or names a top-level
-/// options `const`; the value walk learns the same from them; no rule
-/// asked about text outside them; and the file has no ignore comments.
+/// without an error stays one, of its old kind); the last of them is no
+/// comment; neither the last of them (unless it ends the file) nor the
+/// statement before them (comments aside) can run on into its neighbour
+/// (they end with `;`, or in a bare tail followed by a line that starts
+/// with a plain word: see [`stops_before`]); nothing in them binds Clerk
+/// or names a top-level options `const`; the value walk learns the same
+/// from them; no rule asked about text outside them; and the file has no
+/// ignore comments.
 ///
 /// A syntax error there or further away is no reason to decline: typing
 /// goes through errors (a call is open until its `)`), and a parse of the
@@ -688,9 +689,8 @@ pub fn splice(
     let code = |j: &usize| prev.ends[*j] != End::Comment;
     let broken = |j: usize| prev.ends[j] == End::Broken;
     // An edit between two statements (a line typed between them) falls to
-    // both; one after the last statement, to the last.
-    // An edit before the first statement falls to it, and the text parsed
-    // runs from the start of the file.
+    // both; one after the last statement, to the last; one before the
+    // first, to the first, the text parsed then starting the file.
     let gap = prev.tops.get(i).is_none_or(|t| first.start < t.1);
     let (mut a, mut b) = (if gap { i.saturating_sub(1) } else { i }, i.min(last));
     // An edit over several statements (a paste, a deleted block) falls to
@@ -782,16 +782,17 @@ pub fn splice(
         _ => true,
     };
     // So must the last statement parsed (with none, the one before is that
-    // statement); at the end of the file no code can carry it on. A
-    // comment last is not trusted to end where it does in the file (a `//`
-    // one parsed alone ends with the text parsed, and automatic semicolon
-    // insertion looks through it).
-    let stops = new_end == src.len() && now.last() != Some(&End::Comment)
-        || match now.last() {
-            Some(End::Closed | End::Broken) | None => true,
-            Some(End::Bare) => bare_stops(last_end, next),
-            Some(End::Open | End::Comment) => false,
-        };
+    // statement). A comment last is not trusted to end where it does in the
+    // file (a `//` one parsed alone ends with the text parsed, and automatic
+    // semicolon insertion looks through it).
+    let stops = match now.last() {
+        Some(End::Closed | End::Broken) | None => true,
+        Some(End::Comment) => false,
+        // At the end of the file no code can carry it on.
+        Some(End::Bare | End::Open) if new_end == src.len() => true,
+        Some(End::Bare) => bare_stops(last_end, next),
+        Some(End::Open) => false,
+    };
     // A parse that fails as a whole is an error at the root, over tokens
     // that hold none: the statements it reports are not statements.
     let whole = !root.is_error() && root.has_error() == new_error;
